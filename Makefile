@@ -1,0 +1,36 @@
+# socek: the two commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install lock bench clean demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the lock file or the project metadata changed.
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/socek run
+
+test: $(STAMP)
+	$(BIN)/python -m tests.setup_browser
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --scale $(or $(SCALE),1)
+
+# Maintainers only: re-resolve the pinned versions (needs uv).
+lock:
+	uv pip compile pyproject.toml --extra test --extra scale --python-version 3.11 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf warehouse exports reports landing inbox .prefect

@@ -1,0 +1,235 @@
+"""Typed settings for socek, read from ``config/pipeline.toml``.
+
+Every section is a strict model: an unknown key or a bad value is a ``ConfigError`` whose message
+names the file and the dotted key (``sources.kolada.timeout_seconds``), so a typo never passes
+silently. Relative paths are resolved against the directory the pipeline runs in (the project root).
+Imports nothing of socek's but ``errors`` and the dataset contracts.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from flows.datasets import DATASETS
+from flows.errors import ConfigError
+
+DEFAULT_CONFIG = Path("config/pipeline.toml")
+
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Paths(_Strict):
+    inbox: Path = Path("inbox")
+    warehouse: Path = Path("warehouse/socek.duckdb")
+    exports: Path = Path("exports")
+    reports: Path = Path("reports")
+    landing: Path = Path("landing")
+    snapshots: Path = Path("config/snapshots/demo")
+    secrets: Path = Path(".secrets/socek.toml")
+    lock: Path = Path("warehouse/.socek.lock")
+
+
+class Municipality(_Strict):
+    code: str = Field(description="SCB kommunkod, four digits")
+    name: str
+    kolada_code: str
+    scb_code: str
+
+    @field_validator("code", "kolada_code", "scb_code")
+    @classmethod
+    def _four_digits(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{4}", value):
+            raise ValueError(f"must be four digits as text, got {value!r}")
+        return value
+
+
+class Region(_Strict):
+    name: str
+    county_code: str = Field(description="SCB länskod, two digits (18)")
+    kolada_code: str = Field(description="Kolada's region id (0018)")
+    # Internal code used for county rows in indicators (the Kolada id keeps it four characters).
+    indicator_code: str = "0018"
+
+    @field_validator("county_code")
+    @classmethod
+    def _two_digits(cls, value: str) -> str:
+        if not re.fullmatch(r"\d{2}", value):
+            raise ValueError(f"must be two digits as text, got {value!r}")
+        return value
+
+
+class Schedule(_Strict):
+    cron: str = "0 2 * * *"
+    timezone: str = "Europe/Stockholm"
+    deployment_name: str = "socek-nightly"
+
+    @field_validator("cron")
+    @classmethod
+    def _five_fields(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError(f"must be a five-field cron expression, got {value!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+
+class Thresholds(_Strict):
+    min_person_count: int = Field(5, ge=1, description="person counts below this (and above 0) are suppressed")
+    min_enterprises: int = Field(3, ge=1, description="money aggregates need at least this many enterprises")
+    dominance_share: float = Field(0.85, gt=0, le=1, description="one enterprise above this share suppresses")
+    source_stale_days: int = Field(400, ge=1, description="older snapshot data are flagged provisional")
+    first_year: int = Field(2019, ge=1990, le=2100)
+    last_year: int = Field(2025, ge=1990, le=2100)
+
+    @model_validator(mode="after")
+    def _years_ordered(self) -> "Thresholds":
+        if self.first_year > self.last_year:
+            raise ValueError("first_year must not be after last_year")
+        return self
+
+
+class HttpSettings(_Strict):
+    timeout_seconds: float = Field(30.0, gt=0)
+    max_retries: int = Field(4, ge=0, le=10)
+    backoff_seconds: float = Field(1.0, ge=0)
+    max_backoff_seconds: float = Field(60.0, ge=0)
+
+
+class KoladaSettings(HttpSettings):
+    base_url: str = "https://api.kolada.se/v3"
+    kpis: list[str] = Field(default_factory=list)
+    per_page: int = Field(5000, ge=1, le=5000)
+
+
+class ScbSettings(HttpSettings):
+    base_url: str = "https://statistikdatabasen.scb.se/api/v2"
+    population_table_until_2024: str = "TAB638"
+    population_table_from_2025: str = "TAB5557"
+    region_codelist: str = "vs_RegionKommun07"
+
+
+class BulkSettings(_Strict):
+    bolagsverket_url: str = "https://vardefulla-datamangder.bolagsverket.se/bolagsverket/bolagsverket_bulkfil.zip"
+    scb_url: str = "https://vardefulla-datamangder.bolagsverket.se/scb/scb_bulkfil.zip"
+    timeout_seconds: float = Field(300.0, gt=0)
+    max_retries: int = Field(2, ge=0, le=10)
+    max_member_bytes: int = Field(4_000_000_000, gt=0, description="largest zip member accepted")
+    max_compression_ratio: float = Field(200.0, gt=1, description="refuse zip bombs")
+    # Postal-code prefixes (first three digits) approximating the county; see docs.
+    county_postcode_prefixes: list[str] = Field(default_factory=list)
+    county_postorter: list[str] = Field(default_factory=list)
+
+
+class Sources(_Strict):
+    kolada: KoladaSettings = KoladaSettings()
+    scb: ScbSettings = ScbSettings()
+    bulk: BulkSettings = BulkSettings()
+
+
+class Notify(_Strict):
+    webhook_url: str | None = None
+    timeout_seconds: float = Field(10.0, gt=0)
+
+
+class Settings(_Strict):
+    mode: Literal["offline", "live"] = "offline"
+    paths: Paths = Paths()
+    region: Region
+    municipalities: list[Municipality]
+    datasets: list[str] = Field(default_factory=lambda: list(DATASETS))
+    schedule: Schedule = Schedule()
+    thresholds: Thresholds = Thresholds()
+    sources: Sources = Sources()
+    notify: Notify = Notify()
+    # Where the settings were read from; set by load_config, never by the file itself.
+    source_file: Path | None = Field(default=None, exclude=True)
+    root: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("datasets")
+    @classmethod
+    def _known_datasets(cls, value: list[str]) -> list[str]:
+        unknown = [d for d in value if d not in DATASETS]
+        if unknown:
+            raise ValueError(f"unknown dataset(s) {unknown}; known: {', '.join(DATASETS)}")
+        return value
+
+    @field_validator("municipalities")
+    @classmethod
+    def _unique_codes(cls, value: list[Municipality]) -> list[Municipality]:
+        codes = [m.code for m in value]
+        if not codes:
+            raise ValueError("at least one municipality is required")
+        duplicated = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicated:
+            raise ValueError(f"municipality code(s) listed twice: {duplicated}")
+        return value
+
+    # Convenience lookups -------------------------------------------------------------------
+    @property
+    def municipality_codes(self) -> list[str]:
+        return [m.code for m in self.municipalities]
+
+    def municipality(self, code: str) -> Municipality:
+        for m in self.municipalities:
+            if m.code == code:
+                return m
+        known = ", ".join(self.municipality_codes)
+        raise ConfigError(f"municipality {code!r} is not configured (known: {known})")
+
+    def path(self, name: str) -> Path:
+        """An entry of ``[paths]`` resolved against the project root."""
+        value: Path = getattr(self.paths, name)
+        return value if value.is_absolute() else self.root / value
+
+
+def _describe(error: dict) -> str:
+    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        return f"key '{key}' is not allowed (typo or unsupported setting)"
+    if error["type"] == "missing":
+        return f"key '{key}' is required but missing"
+    return f"key '{key}': {error['msg']} (got {error.get('input')!r})"
+
+
+def parse_config(data: dict, source: str = "<config>", root: Path | None = None) -> Settings:
+    """Validate a parsed TOML mapping into ``Settings``; ``ConfigError`` names every bad key."""
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "\n  - ".join(_describe(e) for e in exc.errors())
+        raise ConfigError(f"{source}: invalid configuration:\n  - {problems}") from None
+    return settings.model_copy(update={"source_file": Path(source), "root": root or Path(".")})
+
+
+def load_config(path: Path | str | None = None) -> Settings:
+    """Read and validate the pipeline configuration (default ``config/pipeline.toml``).
+
+    The project root (for relative paths) is the parent of the ``config/`` folder that holds the file.
+    """
+    path = Path(path) if path is not None else DEFAULT_CONFIG
+    if not path.is_file():
+        raise ConfigError(f"{path}: configuration file not found")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    resolved = path.resolve()
+    root = resolved.parent.parent if resolved.parent.name == "config" else resolved.parent
+    return parse_config(data, source=str(path), root=root)

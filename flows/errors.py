@@ -1,0 +1,29 @@
+"""Exceptions an operator or analyst can act on. Each message names the file, key or rule at fault."""
+
+
+class SocekError(Exception):
+    """Base class for every error socek reports to a user."""
+
+
+class ConfigError(SocekError):
+    """The configuration file is missing, unreadable or has a bad key or value."""
+
+
+class InboxError(SocekError):
+    """A delivered file cannot be used at all (unreadable, wrong layout, unsafe path)."""
+
+
+class SourceError(SocekError):
+    """A regional or national source (Kolada, SCB, Bolagsverket) failed after its retries."""
+
+
+class WarehouseError(SocekError):
+    """Building, checking or publishing the DuckDB warehouse failed."""
+
+
+class AccountingError(WarehouseError):
+    """Rows were lost: rows read != rows loaded + rows quarantined for some file."""
+
+
+class AlreadyRunningError(SocekError):
+    """Another socek run holds the run lock."""
