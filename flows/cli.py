@@ -1,0 +1,161 @@
+"""The ``socek`` command line. Exit codes: 0 succeeded, 3 completed with warnings, 1 failed,
+4 another run is in progress, 2 wrong usage (see README)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from flows.config import DEFAULT_CONFIG, Settings, load_config
+from flows.errors import AlreadyRunningError, SocekError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_WARNINGS, EXIT_LOCKED = 0, 1, 2, 3, 4
+
+
+def _settings(args) -> Settings:
+    return load_config(args.config)
+
+
+def _prepare_prefect_env() -> None:
+    # The temporary Prefect server needs ~20 s to start on a 2-core machine; the default timeout is tight.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+
+
+def cmd_run(args) -> int:
+    settings = _settings(args)
+    from flows import demo_setup
+    if demo_setup.inbox_is_empty(settings):
+        print(f"socek: the inbox {settings.path('inbox')} is empty; generating the synthetic demo inbox "
+              "(the embedded default). Use `socek demo-data` to regenerate it.")
+        demo_setup.prepare_demo(settings)
+    _prepare_prefect_env()
+    from flows.nightly import nightly
+    from flows.runlock import run_lock
+
+    mode = "live" if args.live else None
+    with run_lock(settings.path("lock")):
+        try:
+            record = nightly(config_path=str(args.config), mode=mode, full_rebuild=args.full_rebuild)
+        except SocekError as exc:
+            print(f"socek run failed: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+    print(f"socek run {record['run_id']}: {record['status']} "
+          f"({record['files_new']} new files, {record['rows_loaded']} rows loaded, "
+          f"{record['rows_quarantined']} quarantined)")
+    if record["warnings"]:
+        print("warnings:\n  " + record["warnings"].replace("\n", "\n  "))
+    print(f"published: {settings.path('warehouse')}")
+    for output in record["outputs"]:
+        print(f"exported: {output}")
+    return EXIT_WARNINGS if record["status"] == "warnings" else EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    settings = _settings(args)
+    _prepare_prefect_env()
+    from flows.nightly import serve
+
+    if not os.environ.get("PREFECT_API_URL"):
+        print("socek serve needs a Prefect server for schedules: start one with `prefect server start` "
+              "and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api).", file=sys.stderr)
+        return EXIT_USAGE
+    serve(settings, str(args.config))
+    return EXIT_OK
+
+
+def cmd_demo_data(args) -> int:
+    settings = _settings(args)
+    from flows import demo_setup
+
+    out = Path(args.out) if args.out else settings.path("inbox")
+    manifest = demo_setup.prepare_demo(settings, out=out, seed=args.seed)
+    print(f"wrote the synthetic demo inbox to {out} ({manifest.file_count} files, seed {args.seed})")
+    return EXIT_OK
+
+
+def cmd_query(args) -> int:
+    settings = _settings(args)
+    from flows.query import run_query
+
+    print(run_query(settings.path("warehouse"), args.sql, args.format), end="")
+    return EXIT_OK
+
+
+def cmd_validate(args) -> int:
+    settings = _settings(args)
+    from flows.validate_file import validate_file
+
+    report, usable = validate_file(settings, Path(args.file), args.dataset, profile=args.profile,
+                                   municipality=args.municipality, write_canonical=args.write_canonical)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else report["text"])
+    return EXIT_OK if usable else EXIT_FAILED
+
+
+def cmd_export(args) -> int:
+    settings = _settings(args)
+    from datetime import date
+
+    from flows.exports import write_delivery
+
+    codes = [args.municipality] if args.municipality else settings.municipality_codes
+    for code in codes:
+        settings.municipality(code)
+        folder = write_delivery(settings.path("warehouse"), settings.path("exports"), code, date.today(),
+                                year=args.year)
+        print(f"exported: {folder}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="socek", description=__doc__)
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="pipeline configuration (TOML)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func, help_text: str):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="pipeline configuration (TOML)")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("run", cmd_run, "run the nightly pipeline once")
+    p.add_argument("--live", action="store_true", help="fetch from the live sources (default: config mode)")
+    p.add_argument("--full-rebuild", action="store_true", help="rebuild from an empty warehouse")
+    add("serve", cmd_serve, "register the nightly deployment on a Prefect server and run it")
+    p = add("demo-data", cmd_demo_data, "write the synthetic demo inbox")
+    p.add_argument("--out", help="folder to write (default: paths.inbox)")
+    p.add_argument("--seed", type=int, default=42)
+    p = add("query", cmd_query, "run SQL against the published database (read-only)")
+    p.add_argument("sql")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p = add("validate", cmd_validate, "check one file against its dataset contract without loading it")
+    p.add_argument("file")
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--profile")
+    p.add_argument("--municipality")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--write-canonical", metavar="OUT.csv")
+    p = add("export", cmd_export, "rebuild the regional delivery from the published database")
+    p.add_argument("--municipality")
+    p.add_argument("--year", type=int)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AlreadyRunningError as exc:
+        print(f"socek: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    except SocekError as exc:
+        print(f"socek: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

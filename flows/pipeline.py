@@ -1,0 +1,218 @@
+"""The nightly run as plain functions, one per stage; ``flows.nightly`` wraps them in Prefect.
+
+extract -> validate -> load -> transform -> publish -> export. Stages hand each other plain data
+and file paths (never a database connection), so each can be called and tested on its own.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from flows import intake as intake_mod
+from flows import warehouse
+from flows.config import Settings
+from flows.exports import write_delivery
+from flows.secrets import load_hash_key
+
+SUCCEEDED, WARNINGS, FAILED = "succeeded", "warnings", "failed"
+
+
+@dataclass
+class RunState:
+    """What one run knows about itself; becomes its meta.runs row."""
+
+    run_id: str
+    mode: str
+    started_at: datetime
+    today: date
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    files_seen: int = 0
+    files_new: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    build_file: Path | None = None
+    published: bool = False
+    outputs: list[str] = field(default_factory=list)
+    status: str = SUCCEEDED
+    error: str | None = None
+    finished_at: datetime | None = None
+
+    @property
+    def outcome(self) -> str:
+        return WARNINGS if self.warnings else SUCCEEDED
+
+    def record(self) -> dict:
+        return {
+            "run_id": self.run_id, "started_at": self.started_at.replace(tzinfo=None),
+            "finished_at": (self.finished_at or datetime.now(timezone.utc)).replace(tzinfo=None),
+            "status": self.status, "mode": self.mode, "files_seen": self.files_seen,
+            "files_new": self.files_new, "rows_loaded": self.rows_loaded,
+            "rows_quarantined": self.rows_quarantined, "warnings": "\n".join(self.warnings) or None,
+            "error": self.error, "stage_timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+def new_run(settings: Settings, mode: str | None = None, today: date | None = None) -> RunState:
+    started = datetime.now(timezone.utc)
+    run_id = started.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    local_today = today or started.astimezone(ZoneInfo(settings.schedule.timezone)).date()
+    return RunState(run_id=run_id, mode=mode or settings.mode, started_at=started, today=local_today)
+
+
+@contextmanager
+def timed(run: RunState, stage: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        run.timings[stage] = run.timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+# --- stages ------------------------------------------------------------------------------------
+
+def extract(settings: Settings, run: RunState) -> intake_mod.Intake:
+    """Read the new inbox deliveries into canonical frames."""
+    known = warehouse.known_files(settings.path("warehouse"))
+    hash_key = load_hash_key(settings.path("secrets"))
+    result = intake_mod.extract(settings, known, hash_key)
+    run.files_seen, run.files_new = result.files_seen, result.files_new
+    return result
+
+
+def validate(settings: Settings, run: RunState, result: intake_mod.Intake) -> intake_mod.Intake:
+    """Great Expectations per dataset; write the readable validation report of the run."""
+    result = intake_mod.validate(settings, result)
+    run.rows_loaded, run.rows_quarantined = result.rows_loaded, result.rows_quarantined
+    run.warnings.extend(result.warnings)
+    report_dir = settings.path("reports") / "validation"
+    report_dir.mkdir(parents=True, exist_ok=True)
+    report = intake_mod.validation_report(result, run.run_id)
+    (report_dir / f"{run.run_id}.json").write_text(intake_mod.dumps(report), encoding="utf-8")
+    (report_dir / f"{run.run_id}.md").write_text(validation_markdown(report), encoding="utf-8")
+    return result
+
+
+def load(settings: Settings, run: RunState, result: intake_mod.Intake, full_rebuild: bool = False) -> Path:
+    """Copy the published database to a build file and load the new rows and records into it."""
+    published = settings.path("warehouse")
+    build = warehouse.start_build(published, run.run_id, full_rebuild=full_rebuild)
+    run.build_file = build
+    loaded_at = run.started_at.replace(tzinfo=None)
+    con = warehouse.connect(build)
+    try:
+        con.execute("begin transaction")
+        warehouse.create_tables(con)
+        warehouse.replace_table(con, "meta", "municipalities", warehouse.municipalities_frame(settings))
+        warehouse.replace_table(con, "meta", "parameters", warehouse.parameters_frame(settings))
+        for batch in result.batches.values():
+            warehouse.insert_file_records(con, batch.files, run.run_id)
+            warehouse.insert_raw(con, batch, run.run_id, loaded_at)
+            warehouse.insert_frame(con, "quarantine", batch.quarantine, run.run_id)
+            warehouse.insert_frame(con, "validation_results", batch.results, run.run_id)
+        warehouse.apply_supersession(con)
+        con.execute("commit")
+    finally:
+        con.close()
+    return build
+
+
+def transform(settings: Settings, run: RunState) -> int:
+    """Run every file of sql/ against the build file."""
+    con = warehouse.connect(run.build_file)
+    try:
+        return len(warehouse.transform(con))
+    finally:
+        con.close()
+
+
+def publish(settings: Settings, run: RunState) -> None:
+    """Check the build (accounting, every view selectable), record the run, swap it into place."""
+    con = warehouse.connect(run.build_file)
+    try:
+        warehouse.check_accounting(con)
+        warehouse.check_views(con)
+        run.status = run.outcome
+        run.finished_at = datetime.now(timezone.utc)
+        warehouse.record_run(con, run.record())
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    warehouse.publish(run.build_file, settings.path("warehouse"))
+    run.published = True
+
+
+def export(settings: Settings, run: RunState) -> list[Path]:
+    """Write the regional delivery of every configured municipality from the published file."""
+    published = settings.path("warehouse")
+    folders = [write_delivery(published, settings.path("exports"), code, run.today)
+               for code in settings.municipality_codes]
+    run.outputs.extend(str(f) for f in folders)
+    return folders
+
+
+def discard_build(run: RunState) -> None:
+    """Remove an unpublished build file (after a failure)."""
+    if run.build_file and not run.published:
+        for path in (run.build_file, run.build_file.with_name(run.build_file.name + ".wal")):
+            path.unlink(missing_ok=True)
+
+
+def record_failure(settings: Settings, run: RunState, error: BaseException) -> None:
+    """Record a failed run in meta.runs by a small publish of the last good database.
+
+    Only meta.runs changes; if there is no published database yet, nothing is written.
+    """
+    run.status, run.error = FAILED, f"{type(error).__name__}: {error}"
+    run.finished_at = datetime.now(timezone.utc)
+    published = settings.path("warehouse")
+    discard_build(run)
+    if not published.exists():
+        return
+    build = warehouse.start_build(published, run.run_id + "-failed")
+    con = warehouse.connect(build)
+    try:
+        warehouse.create_tables(con)
+        warehouse.record_run(con, run.record())
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    warehouse.publish(build, published)
+
+
+def validation_markdown(report: dict) -> str:
+    """The run's validation report in plain words, for analysts."""
+    lines = [f"# Validation report, run {report['run_id']}", ""]
+    if not report["files"]:
+        lines.append("No new files were delivered in this run.")
+    for f in report["files"]:
+        lines.append(f"## {f['path']}")
+        lines.append(f"- dataset: {f['dataset']}, profile: {f['profile']}, status: **{f['status']}**")
+        if f["reason"]:
+            lines.append(f"- reason: {f['reason']}")
+        lines.append(f"- rows read {f['rows_read']}, loaded {f['rows_loaded']}, quarantined {f['rows_quarantined']}")
+        for p in f["problems"][:200]:
+            where = f"row {p['row']}" if p["row"] is not None else "whole file"
+            lines.append(f"  - {where}: {p['reason']} (rule `{p['rule']}`)")
+        if len(f["problems"]) > 200:
+            lines.append(f"  - ... and {len(f['problems']) - 200} more (see meta.quarantine)")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def summary_markdown(run: RunState) -> str:
+    """The run summary published as a Prefect artifact."""
+    timings = "\n".join(f"| {k} | {v:.2f} s |" for k, v in run.timings.items())
+    warnings = "\n".join(f"- {w}" for w in run.warnings[:100]) or "- none"
+    return (f"# socek run {run.run_id}\n\n**Status:** {run.status}  \n**Mode:** {run.mode}\n\n"
+            f"| files seen | new | rows loaded | rows quarantined |\n|---|---|---|---|\n"
+            f"| {run.files_seen} | {run.files_new} | {run.rows_loaded} | {run.rows_quarantined} |\n\n"
+            f"| stage | time |\n|---|---|\n{timings}\n\n## Warnings\n{warnings}\n")

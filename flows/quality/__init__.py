@@ -1,0 +1,1 @@
+"""Validation of delivered files with Great Expectations, and the quarantine of what fails."""

@@ -1,0 +1,108 @@
+"""Validate canonical rows with a Great Expectations suite and split them into good and quarantined.
+
+All new files of one dataset are validated in one batch (a ``_file_id`` column tells them apart), so
+Great Expectations' fixed cost is paid once per dataset and run rather than once per file; results
+are then reported per file, as if each file had been checked on its own. Great Expectations is
+imported lazily: it takes seconds to import and most commands never validate.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+
+from flows.datasets import Dataset
+from flows.quality.rules import Rule, derive_columns, rules_for
+
+QUARANTINE_COLUMNS = ["file_id", "row_number", "dataset", "rule", "reason", "original"]
+RESULT_COLUMNS = ["file_id", "dataset", "rule", "expectation", "column", "success",
+                  "element_count", "unexpected_count"]
+
+
+@dataclass
+class ValidationOutcome:
+    good: pd.DataFrame  # canonical rows that passed every rule (text, with lineage columns)
+    quarantine: pd.DataFrame  # QUARANTINE_COLUMNS, one row per failing row and rule
+    results: pd.DataFrame  # RESULT_COLUMNS, one row per expectation per file
+
+
+def _gx():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    return gx, ProgressBarsConfig
+
+
+def _run_suite(frame: pd.DataFrame, rules: list[Rule], name: str) -> list[tuple[Rule, bool, list[int]]]:
+    """Run one GX suite over ``frame``; return, per rule, success and the failing ``_rid`` values."""
+    gx, ProgressBarsConfig = _gx()
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (context.data_sources.add_pandas(f"{name}_source")
+             .add_dataframe_asset(f"{name}_frame")
+             .add_batch_definition_whole_dataframe(f"{name}_batch"))
+    suite = gx.ExpectationSuite(name=f"{name}_contract")
+    for rule in rules:
+        expectation_class = getattr(gx.expectations, rule.expectation)
+        suite.add_expectation(expectation_class(**rule.kwargs, meta={"rule": rule.rule_id}))
+    suite = context.suites.add(suite)
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(data=batch, suite=suite, name=f"{name}_validation"))
+    result = definition.run(
+        batch_parameters={"dataframe": frame},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["_rid"]},
+    )
+    by_rule = {r.rule_id: r for r in rules}
+    outcome = []
+    for item in result.results:
+        rule = by_rule[item.expectation_config.meta["rule"]]
+        failing = [int(entry["_rid"]) for entry in item.result.get("unexpected_index_list") or []]
+        if item.exception_info and item.exception_info.get("raised_exception"):
+            raise RuntimeError(f"Great Expectations could not evaluate rule {rule.rule_id}: "
+                               f"{item.exception_info.get('exception_message')}")
+        outcome.append((rule, bool(item.success), failing))
+    return outcome
+
+
+def validate_batch(frame: pd.DataFrame, dataset: Dataset, municipality_codes: list[str],
+                   last_year: int) -> ValidationOutcome:
+    """Check canonical text rows of one dataset (from one or more files) against its contract.
+
+    ``frame`` holds the canonical columns as text plus ``_file_id``, ``_row_number`` and
+    ``_original`` (the delivered row, JSON). Every failing (row, rule) pair becomes a quarantine
+    row with a reason in plain words; a row failing any rule is left out of ``good``.
+    """
+    frame = frame.reset_index(drop=True)
+    work = derive_columns(frame, dataset).assign(_rid=range(len(frame)))
+    rules = rules_for(dataset, list(frame.columns), municipality_codes, last_year)
+    if len(frame) == 0:
+        checked = [(rule, True, []) for rule in rules]
+    else:
+        checked = _run_suite(work, rules, dataset.name)
+
+    quarantine_rows, failed_rids = [], set()
+    results = []
+    file_ids = frame["_file_id"]
+    rows_per_file = file_ids.value_counts()
+    for rule, _success, failing in checked:
+        failing_set = set(failing)
+        failed_rids |= failing_set
+        per_file = file_ids.iloc[sorted(failing_set)].value_counts() if failing_set else pd.Series(dtype=int)
+        for file_id, count in rows_per_file.items():
+            bad = int(per_file.get(file_id, 0))
+            results.append((file_id, dataset.name, rule.rule_id, rule.expectation, rule.column,
+                            bad == 0, int(count), bad))
+        for rid in sorted(failing_set):
+            row = frame.iloc[rid]
+            value = row[rule.column] if rule.column in frame.columns else None
+            quarantine_rows.append((row["_file_id"], int(row["_row_number"]), dataset.name,
+                                    rule.rule_id, rule.explain(value), row.get("_original")))
+    good = frame.drop(index=sorted(failed_rids)) if failed_rids else frame
+    quarantine = pd.DataFrame(quarantine_rows, columns=QUARANTINE_COLUMNS)
+    return ValidationOutcome(good=good.reset_index(drop=True), quarantine=quarantine,
+                             results=pd.DataFrame(results, columns=RESULT_COLUMNS))

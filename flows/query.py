@@ -1,0 +1,77 @@
+"""``socek query``: SQL against the published database, opened read-only.
+
+The connection is read-only and has external access switched off, so a query can neither change
+the warehouse nor write or read files elsewhere (no COPY TO, no ATTACH of another file).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from flows.errors import SocekError, WarehouseError
+
+
+class QueryError(SocekError):
+    """The SQL failed or tried to write."""
+
+
+def open_read_only(published: Path) -> duckdb.DuckDBPyConnection:
+    if not published.exists():
+        raise WarehouseError(f"{published}: no published database yet; run `socek run` first")
+    try:
+        return duckdb.connect(str(published), read_only=True, config={"enable_external_access": False})
+    except duckdb.Error as exc:
+        raise WarehouseError(f"{published}: cannot open read-only: {exc}") from None
+
+
+def fetch(published: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    con = open_read_only(published)
+    try:
+        try:
+            cursor = con.execute(sql)
+        except duckdb.Error as exc:
+            message = str(exc)
+            if "read-only" in message or "external access" in message.lower():
+                raise QueryError(f"refused: socek query is read-only ({message.splitlines()[0]})") from None
+            raise QueryError(f"query failed: {message}") from None
+        if cursor.description is None:
+            return [], []
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    finally:
+        con.close()
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, map(_plain, r))) for r in rows], ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[("" if v is None else _plain(v)) for v in r] for r in rows])
+        return buffer.getvalue()
+    text = [[("NULL" if v is None else str(_plain(v))) for v in r] for r in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in text]) for i, c in enumerate(columns)]
+    line = lambda cells: " | ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    out = [line(columns), "-+-".join("-" * w for w in widths)] + [line(r) for r in text]
+    return "\n".join(out) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+
+
+def run_query(published: Path, sql: str, fmt: str = "table") -> str:
+    columns, rows = fetch(published, sql)
+    return render(columns, rows, fmt)
