@@ -1,0 +1,242 @@
+"""One retrying HTTP helper for every API client (Kolada, SCB), built on ``requests``.
+
+Why one helper: every source must behave the same way at night when nobody watches. Each call has an
+explicit timeout; 429, 5xx, connection errors, timeouts, cut-off bodies and malformed JSON are retried
+with exponential back-off (``backoff * 2**attempt``, capped at ``max_backoff``), and a ``Retry-After``
+given in seconds is honoured (also capped, so a hostile header cannot stall the night). Everything else
+fails at once with a ``SourceError`` that names the URL, so the fallback to the last good snapshot can
+take over and the operator knows what to look at.
+
+Decisions worth knowing:
+- Malformed or truncated JSON is retried: it is almost always a connection cut mid-body.
+- A 200 answer that is not JSON (typically an HTML maintenance, login or captive-portal page) is not
+  retried: waiting seconds does not change what the address serves, and the snapshot fallback is the
+  useful reaction. The error quotes the content type and the start of the body.
+- ``Retry-After`` as an HTTP date is not parsed; the exponential back-off is used instead.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import requests
+
+from flows.config import HttpSettings
+from flows.errors import SourceError
+
+USER_AGENT = "socek/0.1 (regional indicator pipeline; +offline snapshots)"
+SNIPPET_CHARS = 200
+
+
+class HttpError(SourceError):
+    """The server refused the request (a 4xx other than 429): retrying will not help."""
+
+    def __init__(self, message: str, *, url: str, status: int) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+class ResponseFormatError(SourceError):
+    """The server answered, but not with the JSON document the client needs."""
+
+
+class RetriesExhaustedError(SourceError):
+    """A retryable problem (429, 5xx, timeout, cut-off body) persisted through every attempt."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One successful HTTP exchange: the raw bytes (kept unchanged for landing) and the parsed JSON."""
+
+    method: str
+    url: str
+    body: Mapping[str, Any] | None
+    status: int
+    content_type: str
+    content: bytes
+    data: Any
+    fetched_at: datetime
+
+    def as_payload(self) -> Payload:
+        """The parsed document, labelled with its URL for error messages."""
+        return Payload(origin=self.url, data=self.data)
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A parsed JSON document and where it came from (a URL or a landed file), for error messages."""
+
+    origin: str
+    data: Any
+
+
+class _Retryable(Exception):
+    """Internal signal: this attempt failed in a way another attempt may fix."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def snippet(content: bytes) -> str:
+    """The start of a body as one line of text, so error messages show what the server said."""
+    text = " ".join(content[: SNIPPET_CHARS * 4].decode("utf-8", errors="replace").split())
+    return text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header in its seconds form; ``None`` for absent or date forms."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return max(seconds, 0.0)
+
+
+def full_url(url: str, params: Mapping[str, Any] | None) -> str:
+    """The URL with its query string, as recorded in manifests and error messages."""
+    return requests.Request("GET", url, params=dict(params or {})).prepare().url or url
+
+
+class HttpClient:
+    """A ``requests`` session with socek's timeout, retry and JSON rules (see the module docstring).
+
+    ``sleep`` is injectable so tests do not wait; ``before_attempt`` is called before every attempt
+    (retries included), which is where a per-source call limiter plugs in.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout_seconds: float,
+        max_retries: int,
+        backoff_seconds: float,
+        max_backoff_seconds: float,
+        sleep: Callable[[float], None] = time.sleep,
+        before_attempt: Callable[[], None] | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.timeout_seconds = timeout_seconds
+        self.max_retries = max_retries
+        self.backoff_seconds = backoff_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self._sleep = sleep
+        self._before_attempt = before_attempt
+        self._session = session or requests.Session()
+        self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: HttpSettings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        before_attempt: Callable[[], None] | None = None,
+    ) -> HttpClient:
+        """A client with a source's configured timeout and retry settings."""
+        return cls(
+            timeout_seconds=settings.timeout_seconds,
+            max_retries=settings.max_retries,
+            backoff_seconds=settings.backoff_seconds,
+            max_backoff_seconds=settings.max_backoff_seconds,
+            sleep=sleep,
+            before_attempt=before_attempt,
+        )
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the pooled connections."""
+        self._session.close()
+
+    def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> Fetched:
+        """GET a JSON document, retrying as described in the module docstring."""
+        return self._request("GET", full_url(url, params), None)
+
+    def post_json(self, url: str, body: Mapping[str, Any], params: Mapping[str, Any] | None = None) -> Fetched:
+        """POST a JSON body and read a JSON answer, retrying as described in the module docstring."""
+        return self._request("POST", full_url(url, params), body)
+
+    def backoff(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds to wait before the next attempt: the server's ``Retry-After`` or exponential back-off."""
+        wanted = retry_after if retry_after is not None else self.backoff_seconds * 2**attempt
+        return min(wanted, self.max_backoff_seconds)
+
+    def _request(self, method: str, url: str, body: Mapping[str, Any] | None) -> Fetched:
+        attempts = self.max_retries + 1
+        last: _Retryable | None = None
+        for attempt in range(attempts):
+            if self._before_attempt is not None:
+                self._before_attempt()
+            try:
+                return self._attempt(method, url, body)
+            except _Retryable as problem:
+                last = problem
+                if attempt + 1 < attempts:
+                    self._sleep(self.backoff(attempt, problem.retry_after))
+        assert last is not None
+        raise RetriesExhaustedError(
+            f"{method} {url} failed after {attempts} attempt(s); last problem: {last.reason}. "
+            "The service may be down or rate-limiting; the run falls back to the last good snapshot."
+        )
+
+    def _attempt(self, method: str, url: str, body: Mapping[str, Any] | None) -> Fetched:
+        try:
+            response = self._session.request(method, url, json=body, timeout=self.timeout_seconds)
+        except requests.Timeout as exc:
+            raise _Retryable(f"no answer within {self.timeout_seconds:g} s ({type(exc).__name__})") from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError) as exc:
+            raise _Retryable(f"connection problem: {type(exc).__name__}: {exc}") from None
+        self._check_status(method, url, response)
+        content_type = response.headers.get("Content-Type", "")
+        data = self._parse_json(url, content_type, response.content)
+        return Fetched(
+            method=method,
+            url=url,
+            body=body,
+            status=response.status_code,
+            content_type=content_type,
+            content=response.content,
+            data=data,
+            fetched_at=datetime.now(timezone.utc),
+        )
+
+    @staticmethod
+    def _check_status(method: str, url: str, response: requests.Response) -> None:
+        status = response.status_code
+        if status == 429 or status >= 500:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise _Retryable(f"HTTP {status}: {snippet(response.content)}", retry_after)
+        if not 200 <= status < 300:
+            raise HttpError(
+                f"{method} {url} was refused with HTTP {status}: {snippet(response.content)!r}. "
+                "Check the ids and codes in the request (config/pipeline.toml) against the source.",
+                url=url,
+                status=status,
+            )
+
+    @staticmethod
+    def _parse_json(url: str, content_type: str, content: bytes) -> Any:
+        if "json" not in content_type.lower():
+            raise ResponseFormatError(
+                f"{url} answered with content type {content_type or '(none)'!r} instead of JSON "
+                f"(for example a maintenance or login page): {snippet(content)!r}"
+            )
+        try:
+            return json.loads(content)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _Retryable(f"malformed or truncated JSON ({len(content)} bytes): {exc}") from None

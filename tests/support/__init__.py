@@ -1,0 +1,1 @@
+"""Helpers shared by socek's tests (a scripted local HTTP server)."""
