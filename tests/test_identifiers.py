@@ -13,7 +13,7 @@ def test_valid_organisation_numbers(orgnr):
 
 @pytest.mark.parametrize("orgnr", ["2120001968", "556036079", "55603607931", "abcdefghij", "", None,
                                    # a personnummer has a valid check digit but month < 20
-                                   "1212121212"])
+                                   "9001012385"])  # a test personnummer
 def test_invalid_organisation_numbers(orgnr):
     assert not is_valid_orgnr(orgnr)
 
@@ -24,21 +24,22 @@ def test_check_digit_of_known_numbers():
 
 
 def test_personnummer_detection_uses_skatteverket_test_numbers():
-    # 19121212-1212 and 19811218-9876 are from Skatteverket's official test series, not real people.
-    assert looks_like_personnummer("19121212-1212")
-    assert looks_like_personnummer("198112189876")
-    assert looks_like_personnummer("811218-9876")
+    # 19900101-2385 and 20170101-2393 are from Skatteverket's official series of test numbers
+    # (never issued to a real person).
+    assert looks_like_personnummer("19900101-2385")
+    assert looks_like_personnummer("201701012393")
+    assert looks_like_personnummer("900101-2385")
     assert not looks_like_personnummer("2120001967")
-    assert not looks_like_personnummer("19121212-1213")
+    assert not looks_like_personnummer("19900101-2386")
 
 
 def test_pseudonym_is_keyed_stable_and_not_reversible():
-    a = pseudonymise("19121212-1212", b"k1")
-    assert a == pseudonymise("191212121212", b"k1") == pseudonymise("1212121212", b"k1")
-    assert a != pseudonymise("19121212-1212", b"k2")
-    assert a.startswith("pnr:") and "121212" not in a
+    a = pseudonymise("19900101-2385", b"k1")
+    assert a == pseudonymise("199001012385", b"k1") == pseudonymise("9001012385", b"k1")
+    assert a != pseudonymise("19900101-2385", b"k2")
+    assert a.startswith("pnr:") and "900101" not in a
     with pytest.raises(ValueError):
-        pseudonymise("19121212-1212", b"")
+        pseudonymise("19900101-2385", b"")
 
 
 def test_normalise_and_format():
