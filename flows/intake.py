@@ -21,6 +21,8 @@ from flows.datasets import DATASETS, Dataset
 from flows.errors import InboxError
 from flows.quality.validate import QUARANTINE_COLUMNS, validate_batch
 from flows.sources import inbox
+from flows.sources.formats import read_table
+from flows.sources.profiles import get_profile
 from flows.warehouse import FileRecord, LoadBatch
 
 
@@ -81,6 +83,16 @@ def delivery_period(frame: pd.DataFrame, dataset: Dataset) -> tuple[object, obje
     return start, end
 
 
+_FILE_RULES = {"MissingColumnError": "file:missing_column", "MissingHashKeyError": "file:no_hash_key",
+               "UnsafePathError": "file:unsafe_path"}
+
+
+def describe_format(table: inbox.CanonicalTable) -> str:
+    parts = [table.format, table.encoding, f"delimiter {table.delimiter!r}" if table.delimiter else None,
+             table.line_ending]
+    return ", ".join(p for p in parts if p)
+
+
 def _rejected(record: FileRecord, rule: str, reason: str, rows: int) -> pd.DataFrame:
     record.status, record.reason = "rejected", reason
     record.rows_read, record.rows_quarantined = rows, rows
@@ -94,8 +106,9 @@ def extract(settings: Settings, known: pd.DataFrame, hash_key: bytes | None) -> 
     if not inbox_dir.is_dir():
         result.warnings.append(f"inbox {inbox_dir} does not exist: no municipal data read")
         return result
-    deliveries, problems = inbox.discover(inbox_dir, settings.municipality_codes, settings.datasets)
-    result.warnings.extend(problems)
+    found = inbox.discover(inbox_dir, settings.municipality_codes, settings.datasets)
+    result.warnings.extend(f"{d.path}: not read: {d.refused}" for d in found if not d.accepted)
+    deliveries = [d for d in found if d.accepted]
     result.files_seen = len(deliveries)
     known_pairs = set(zip(known["path"], known["sha256"]))
     known_by_sha = dict(zip(known["sha256"], known["path"]))
@@ -117,21 +130,31 @@ def extract(settings: Settings, known: pd.DataFrame, hash_key: bytes | None) -> 
             result.warnings.append(f"{relative}: {record.reason}")
             continue
         known_by_sha[sha] = relative
+        raw = None
         try:
-            table = inbox.read_delivery(delivery.path, delivery.dataset, delivery.profile_name,
-                                        delivery.municipality_code, hash_key)
+            profile = get_profile(delivery.profile_name)
+            raw = read_table(delivery.path, sheet=profile.file.sheet)
+            table = inbox.to_canonical(raw, profile, delivery.dataset,
+                                       municipality_code=delivery.municipality_code, hash_key=hash_key)
         except InboxError as exc:
-            rows = getattr(exc, "rows_read", 0) or 0
-            rule = getattr(exc, "rule", "file:unreadable")
+            # The whole file is quarantined; rows that could be read count as read and quarantined.
+            rows = len(raw.frame) if raw is not None else 0
+            rule = _FILE_RULES.get(type(exc).__name__, "file:unreadable")
             file_quarantine.setdefault(delivery.dataset, []).append(_rejected(record, rule, str(exc), rows))
             result.warnings.append(f"{relative}: file rejected: {exc}")
             continue
         frame = table.frame.assign(_file_id=record.file_id)
         record.rows_read = len(frame)
-        record.file_format = table.describe_format()
+        record.file_format = describe_format(table)
         record.period_start, record.period_end = delivery_period(frame, DATASETS[delivery.dataset])
         frames.setdefault(delivery.dataset, []).append(frame)
     return result
+
+
+def pending_orgnrs(result: Intake) -> set[str]:
+    """Org nrs in the enterprise registers read by this run (before validation)."""
+    frames = result.pending.get("enterprises", [])
+    return {v for f in frames for v in f["org_nr"].dropna().tolist()}
 
 
 def validate(settings: Settings, result: Intake) -> Intake:

@@ -32,9 +32,9 @@ def validate_task(settings: Settings, run: pipeline.RunState, result):
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def load_task(settings: Settings, run: pipeline.RunState, result, full_rebuild: bool) -> Path:
+def load_task(settings: Settings, run: pipeline.RunState, result, sources, full_rebuild: bool) -> Path:
     with pipeline.timed(run, "load"):
-        return pipeline.load(settings, run, result, full_rebuild=full_rebuild)
+        return pipeline.load(settings, run, result, sources, full_rebuild=full_rebuild)
 
 
 @task(name="transform", cache_policy=NO_CACHE)
@@ -59,9 +59,9 @@ def run_stages(settings: Settings, run: pipeline.RunState, full_rebuild: bool = 
     """Run every stage in order; on failure record it, notify, and re-raise."""
     logger = get_run_logger()
     try:
-        result = extract_task(settings, run)
+        result, sources = extract_task(settings, run)
         result = validate_task(settings, run, result)
-        load_task(settings, run, result, full_rebuild)
+        load_task(settings, run, result, sources, full_rebuild)
         views = transform_task(settings, run)
         logger.info("transform ran %d SQL files", views)
         publish_task(settings, run)

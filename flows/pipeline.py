@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from flows import external
 from flows import intake as intake_mod
 from flows import warehouse
 from flows.config import Settings
@@ -79,13 +80,22 @@ def timed(run: RunState, stage: str):
 
 # --- stages ------------------------------------------------------------------------------------
 
-def extract(settings: Settings, run: RunState) -> intake_mod.Intake:
-    """Read the new inbox deliveries into canonical frames."""
-    known = warehouse.known_files(settings.path("warehouse"))
+def effective_settings(settings: Settings, run: RunState) -> Settings:
+    """The settings with the run's mode (``socek run --live`` overrides the configured mode)."""
+    return settings if settings.mode == run.mode else settings.model_copy(update={"mode": run.mode})
+
+
+def extract(settings: Settings, run: RunState) -> tuple[intake_mod.Intake, external.ExternalData]:
+    """Read the new inbox deliveries into canonical frames, and collect the external sources."""
+    published = settings.path("warehouse")
+    known = warehouse.known_files(published)
     hash_key = load_hash_key(settings.path("secrets"))
     result = intake_mod.extract(settings, known, hash_key)
     run.files_seen, run.files_new = result.files_seen, result.files_new
-    return result
+    keep = warehouse.registered_orgnrs(published) | intake_mod.pending_orgnrs(result)
+    sources = external.collect_all(effective_settings(settings, run), run.today, keep)
+    run.warnings.extend(sources.warnings)
+    return result, sources
 
 
 def validate(settings: Settings, run: RunState, result: intake_mod.Intake) -> intake_mod.Intake:
@@ -101,7 +111,8 @@ def validate(settings: Settings, run: RunState, result: intake_mod.Intake) -> in
     return result
 
 
-def load(settings: Settings, run: RunState, result: intake_mod.Intake, full_rebuild: bool = False) -> Path:
+def load(settings: Settings, run: RunState, result: intake_mod.Intake, sources: external.ExternalData,
+         full_rebuild: bool = False) -> Path:
     """Copy the published database to a build file and load the new rows and records into it."""
     published = settings.path("warehouse")
     build = warehouse.start_build(published, run.run_id, full_rebuild=full_rebuild)
@@ -119,10 +130,22 @@ def load(settings: Settings, run: RunState, result: intake_mod.Intake, full_rebu
             warehouse.insert_frame(con, "quarantine", batch.quarantine, run.run_id)
             warehouse.insert_frame(con, "validation_results", batch.results, run.run_id)
         warehouse.apply_supersession(con)
+        load_external(con, sources, run.run_id)
         con.execute("commit")
     finally:
         con.close()
     return build
+
+
+def load_external(con, sources: external.ExternalData, run_id: str) -> None:
+    """Replace each external raw table whose payloads changed; record how each source was obtained."""
+    for table, source in external.RAW_TABLES.items():
+        result = sources.results[source]
+        frame = external.with_lineage(result.tables[table], result, run_id)
+        if external.unchanged(warehouse.payload_hashes(con, table), frame):
+            continue
+        warehouse.replace_table(con, "raw", table, frame)
+    warehouse.replace_table(con, "meta", "source_status", sources.status_frame(run_id))
 
 
 def transform(settings: Settings, run: RunState) -> int:

@@ -93,8 +93,18 @@ def create_tables(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> No
     run_sql_files(con, sql_files(sql_dir, layers=("00_meta", "10_raw")))
 
 
+DERIVED_SCHEMAS = ("staging", "core", "indicators", "export")
+
+
 def transform(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[Path]:
-    """Run every file of ``sql/`` (tables first, then staging, core, indicators, export)."""
+    """Rebuild every derived object from ``sql/`` (tables first, then staging, core, indicators, export).
+
+    The derived schemas are dropped first: they hold nothing that is not recomputed from raw and
+    meta, and a clean slate means a view removed or turned into a table in ``sql/`` cannot linger
+    from an earlier build.
+    """
+    for schema in DERIVED_SCHEMAS:
+        con.execute(f"drop schema if exists {ident(schema)} cascade")
     return run_sql_files(con, sql_files(sql_dir))
 
 
@@ -115,6 +125,27 @@ def known_files(published: Path) -> pd.DataFrame:
         return con.execute("select file_id, path, sha256, status from meta.files").df()
     finally:
         con.close()
+
+
+def registered_orgnrs(published: Path) -> set[str]:
+    """Org nrs in any municipal register already published (kept when reading the bulk files)."""
+    if not published.exists():
+        return set()
+    con = connect(published, read_only=True)
+    try:
+        exists = con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
+                             "and table_name = 'enterprises'").fetchone()[0]
+        if not exists:
+            return set()
+        return {r[0] for r in con.execute("select distinct org_nr from raw.enterprises").fetchall()}
+    finally:
+        con.close()
+
+
+def payload_hashes(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """The distinct payload hashes an external raw table holds now."""
+    return {r[0] for r in con.execute(f"select distinct _sha256 from {qualified('raw', table)}").fetchall()
+            if r[0] is not None}
 
 
 # --- Loading ------------------------------------------------------------------------------------
