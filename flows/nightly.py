@@ -15,7 +15,6 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import pipeline
 from flows.config import Settings, load_config
-from flows.errors import SocekError
 from flows.notify import notify_webhook
 
 
@@ -98,10 +97,21 @@ def deployment_schedule(settings: Settings):
     return Cron(settings.schedule.cron, timezone=settings.schedule.timezone)
 
 
-def serve(settings: Settings, config_path: str) -> None:  # pragma: no cover - runs forever
-    """Register the nightly deployment on the configured Prefect server and execute its runs."""
-    nightly.serve(name=settings.schedule.deployment_name, schedules=[deployment_schedule(settings)],
-                  parameters={"config_path": config_path}, pause_on_shutdown=False)
+def build_deployment(settings: Settings, config_path: str):
+    """The nightly deployment (name, schedule, parameters) as Prefect will register it."""
+    return nightly.to_deployment(name=settings.schedule.deployment_name,
+                                 schedules=[deployment_schedule(settings)],
+                                 parameters={"config_path": config_path})
 
 
-__all__ = ["nightly", "serve", "deployment_schedule", "SocekError"]
+def serve(settings: Settings, config_path: str) -> None:
+    """Register the nightly deployment on the configured Prefect server and execute its runs.
+
+    Runs until stopped; stopping does not pause the schedule, so the next ``serve`` picks it up.
+    """
+    from prefect import serve as prefect_serve
+
+    prefect_serve(build_deployment(settings, config_path), pause_on_shutdown=False)
+
+
+__all__ = ["nightly", "serve", "build_deployment", "deployment_schedule"]

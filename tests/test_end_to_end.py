@@ -1,0 +1,122 @@
+"""One real nightly run (and reruns) over the synthetic demo inbox, in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from flows.config import load_config
+from flows.demo_setup import prepare_demo
+from tests.e2e import write_config
+
+pytestmark = [pytest.mark.slow, pytest.mark.prefect]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, prefect_server):
+    """The demo inbox, run twice; a read-only reader holds the published file open during run 2."""
+    from flows.nightly import nightly
+
+    folder = tmp_path_factory.mktemp("e2e")
+    config = write_config(folder)
+    settings = load_config(config)
+    prepare_demo(settings)
+    first = nightly(config_path=str(config))
+    published = settings.path("warehouse")
+    first_csv = {p.name: p.read_bytes() for p in sorted(settings.path("exports").rglob("indikatorvarden.csv"))}
+    first_values = _values(published)
+    reader = duckdb.connect(str(published), read_only=True)
+    runs_seen_by_reader = reader.execute("select count(*) from meta.runs").fetchone()[0]
+    second = nightly(config_path=str(config))
+    yield {
+        "settings": settings, "config": config, "first": first, "second": second, "published": published,
+        "first_csv": first_csv, "first_values": first_values, "reader": reader,
+        "runs_seen_by_reader": runs_seen_by_reader,
+    }
+    reader.close()
+
+
+def _values(published):
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return con.execute("select * from indicators.indicator_values order by all").fetchall()
+    finally:
+        con.close()
+
+
+def _query(published, sql):
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_first_run_publishes_and_exports(demo):
+    assert demo["first"]["status"] == "warnings"  # the demo seeds delivery mistakes on purpose
+    assert demo["published"].exists()
+    assert _query(demo["published"], "select count(*) from indicators.indicator_values "
+                                     "where indicator_id = 'SE01'")[0][0] > 0
+    exports = list(demo["settings"].path("exports").glob("1814-*/indikatorvarden.csv"))
+    assert len(exports) == 1 and exports[0].read_text(encoding="utf-8").startswith("indicator_id,")
+
+
+def test_every_file_is_accounted_for(demo):
+    published = demo["published"]
+    inbox = demo["settings"].path("inbox")
+    delivered = {p.relative_to(inbox).as_posix() for p in inbox.rglob("*")
+                 if p.is_file() and p.name not in ("README.md", "profiles.toml")}
+    recorded = {r[0] for r in _query(published, "select path from meta.files")}
+    # JSON pages reached through `next` belong to the delivery of their first page.
+    assert recorded <= delivered and len(recorded) >= len(delivered) - 10
+    bad = _query(published, "select path from meta.files where rows_read != rows_loaded + rows_quarantined")
+    assert bad == []
+
+
+def test_seeded_mistakes_are_quarantined_with_readable_reasons(demo):
+    published = demo["published"]
+    rows = _query(published, """select f.path, q.row_number, q.rule, q.reason from meta.quarantine q
+                                join meta.files f using (file_id)""")
+    rules = {r[2] for r in rows}
+    assert {"org_nr:check_digit", "municipality_code:known_municipality", "participants:range",
+            "start_date:type", "file:missing_column"} <= rules
+    assert all(len(r[3]) > 20 for r in rows)
+    statuses = dict(_query(published, "select status, count(*) from meta.files group by 1"))
+    assert statuses.get("duplicate") == 1 and statuses.get("rejected") == 1
+    superseded = _query(published, "select path, superseded_by from meta.files where superseded_by is not null")
+    assert len(superseded) == 1 and "rattelse" not in superseded[0][0]
+
+
+def test_second_run_changes_nothing(demo):
+    assert demo["second"]["files_new"] == 0 and demo["second"]["status"] == "succeeded"
+    assert _values(demo["published"]) == demo["first_values"]
+    second_csv = {p.name: p.read_bytes() for p in sorted(demo["settings"].path("exports").rglob("indikatorvarden.csv"))}
+    assert second_csv == demo["first_csv"]
+
+
+def test_reader_keeps_its_copy_while_the_run_publishes(demo):
+    # The reader opened the file after run 1; run 2 published anyway and the reader still works.
+    assert demo["reader"].execute("select count(*) from meta.runs").fetchone()[0] == demo["runs_seen_by_reader"]
+    assert _query(demo["published"], "select count(*) from meta.runs")[0][0] == demo["runs_seen_by_reader"] + 1
+
+
+def test_meta_runs_has_status_and_stage_timings(demo):
+    rows = _query(demo["published"], "select status, stage_timings from meta.runs order by started_at")
+    assert [r[0] for r in rows] == ["warnings", "succeeded"]
+    for _, timings in rows:
+        assert {"extract", "validate", "load", "transform"} <= set(__import__("json").loads(timings))
+
+
+def test_redelivered_file_under_another_name_loads_nothing(demo, tmp_path):
+    from flows.nightly import nightly
+
+    settings = demo["settings"]
+    source = next(settings.path("inbox").glob("1814/grants/*.csv"))
+    shutil.copyfile(source, source.with_name("copy-of-" + source.name))
+    before = _values(demo["published"])
+    third = nightly(config_path=str(demo["config"]))
+    assert third["files_new"] == 1 and third["rows_loaded"] == 0
+    assert _query(demo["published"], f"select status from meta.files where path like '%copy-of-{source.name}'") == [("duplicate",)]
+    assert _values(demo["published"]) == before
