@@ -64,5 +64,6 @@ def test_indicator_values_holds_se01_in_the_long_format():
     got = rows(con, """select indicator_id, municipality_code, period, sex, breakdown, breakdown_value, value,
                               unit, obs_status, conf_status
                        from indicators.indicator_values
-                       where municipality_code = '1814' and period = '2024' and breakdown = 'total'""")
+                       where indicator_id = 'SE01' and unit = 'count' and municipality_code = '1814'
+                         and period = '2024' and breakdown = 'total'""")
     assert got == [("SE01", "1814", "2024", "T", "total", "_T", 1.0, "count", "A", "F")]

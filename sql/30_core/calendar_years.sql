@@ -1,5 +1,6 @@
 -- core.calendar_years: the reporting years (meta.parameters first_year..last_year), one row per
 -- year with its last day, the reference date for stocks ("active on 31 December"). Grain: year.
+-- Sources: meta.parameters. Serves every indicator (action plan AP1 statistics; Agenda 2030: all targets, proxies).
 create or replace view core.calendar_years as
 with bounds as (
     select

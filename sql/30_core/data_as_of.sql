@@ -1,6 +1,7 @@
 -- core.data_as_of: the date of the newest data in the warehouse (the latest load of any delivered
 -- row). Used as updated_at of indicator values, so an unchanged input gives unchanged output.
--- Grain: one row.
+-- Grain: one row. Sources: the lineage columns of the raw tables of delivered datasets.
+-- Serves every indicator (action plan AP1 statistics; Agenda 2030: all targets, proxies).
 create or replace view core.data_as_of as
 with loads as (
     select max(_loaded_at) as loaded_at from raw.enterprises

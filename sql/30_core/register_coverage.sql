@@ -1,6 +1,7 @@
 -- core.register_coverage: which municipality has delivered which dataset at all (a current, loaded
 -- file). An indicator for a municipality without a delivery is "missing, not delivered" (obs_status L),
--- never zero. Grain: municipality_code, dataset.
+-- never zero. Grain: municipality_code, dataset. Sources: meta.files, meta.municipalities.
+-- Serves every own-data indicator (action plan AP1 statistics; Agenda 2030: all targets, proxies).
 create or replace view core.register_coverage as
 with delivered as (
     select municipality_code, dataset, count(*) as current_files

@@ -1,6 +1,7 @@
 -- export.indicator_values: what leaves the warehouse (regional delivery, council report). Values
 -- with conf_status C or D are blank; helper columns that could reveal them are dropped; area names
--- added. Grain: as indicators.all_values.
+-- added. Grain: as indicators.all_values. Sources: export.disclosure, meta.municipalities.
+-- Action plan AP1 (statistics shared with the Region); Agenda 2030: all targets (proxies).
 create or replace view export.indicator_values as
 with disclosed as (
     select * from export.disclosure

@@ -1,7 +1,8 @@
 -- indicators.indicator_values: the long-format table of every indicator value (DESIGN §5),
 -- materialised at publish so analysts' queries are fast. Values are unsuppressed (internal);
 -- conf_status tells what the export does with each one. Grain: indicator_id, municipality_code,
--- period, sex, breakdown, breakdown_value, unit.
+-- period, sex, breakdown, breakdown_value, unit. Sources: export.disclosure.
+-- Action plan AP1 (statistics); Agenda 2030: all targets (proxies), see indicators.by_sdg_target.
 create or replace table indicators.indicator_values as
 with final as (
     select

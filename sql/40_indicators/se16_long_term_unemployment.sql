@@ -1,0 +1,66 @@
+-- indicators.se16_long_term_unemployment (SE16): context statistic from Kolada (RKA), KPI N03926
+-- 'Långtidsarbetslöshet 25-64 år, andel (%)': long-term unemployment 25-64 (share of residents 25-64 openly unemployed or in programme for 6 months or more; Arbetsförmedlingen), as published, per municipality and year, by sex (T, K, M) where Kolada publishes K/M. County rows are Kolada's own
+-- value for the region (area 0018), not computed from the municipalities: these are published
+-- statistics, so measure = context and socek never suppresses them. Kolada values reported as
+-- deleted are excluded (core.kolada_values). A value Kolada does not (yet) have is NULL with
+-- obs_status L; values from a provisional Kolada source (fallback or stale snapshot) are P.
+-- Grain: municipality_code, period, sex.
+-- Sources: core.kolada_values (Kolada API v3). Källa: Kolada (RKA).
+-- Action plan AP1; Agenda 2030 target 8.5 (context proxy for 8.5.2); motion question: context.
+create or replace view indicators.se16_long_term_unemployment as
+with areas as (
+    select code as municipality_code from meta.municipalities
+),
+kpi_values as (
+    select municipality_code, year, sex, value, provisional
+    from core.kolada_values
+    where kpi_id = 'N03926'
+),
+cells as (
+    select a.municipality_code, y.year, s.sex
+    from areas as a
+    cross join core.calendar_years as y
+    cross join (values ('T'), ('K'), ('M')) as s(sex)
+),
+joined as (
+    select c.*, v.value, v.provisional
+    from cells as c
+    left join kpi_values as v
+      on v.municipality_code = c.municipality_code and v.year = c.year and v.sex = c.sex
+),
+final as (
+    select
+        'SE16' as indicator_id,
+        municipality_code,
+        cast(year as varchar) as period,
+        sex,
+        'total' as breakdown,
+        '_T' as breakdown_value,
+        cast(value as double) as value,
+        '%' as unit,
+        case when value is null then 'L' when provisional then 'P' else 'A' end as obs_status,
+        'Kolada' as source,
+        'context' as measure,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        cast(null as bigint) as n_units,
+        cast(null as double) as top_share
+    from joined
+)
+select * from final;
+comment on view indicators.se16_long_term_unemployment is 'SE16 Kolada N03926 (long-term unemployment 25-64) as published, per municipality and year; county rows are Kolada''s region value. Källa: Kolada (RKA).';
+comment on column indicators.se16_long_term_unemployment.indicator_id is 'Indicator id (SE16).';
+comment on column indicators.se16_long_term_unemployment.municipality_code is 'Kommunkod, or the region''s code (0018) for Kolada''s region value.';
+comment on column indicators.se16_long_term_unemployment.period is 'Calendar year.';
+comment on column indicators.se16_long_term_unemployment.sex is 'T total, K women, M men.';
+comment on column indicators.se16_long_term_unemployment.breakdown is 'total.';
+comment on column indicators.se16_long_term_unemployment.breakdown_value is '_T.';
+comment on column indicators.se16_long_term_unemployment.value is 'Value as published by Kolada; NULL when Kolada has none.';
+comment on column indicators.se16_long_term_unemployment.unit is '%.';
+comment on column indicators.se16_long_term_unemployment.obs_status is 'A normal; P provisional Kolada source; L Kolada has no value.';
+comment on column indicators.se16_long_term_unemployment.source is 'Kolada.';
+comment on column indicators.se16_long_term_unemployment.measure is 'context: published statistics, not suppressed by socek.';
+comment on column indicators.se16_long_term_unemployment.numerator is 'NULL (published value only).';
+comment on column indicators.se16_long_term_unemployment.denominator is 'NULL (published value only).';
+comment on column indicators.se16_long_term_unemployment.n_units is 'NULL (not an enterprise aggregate).';
+comment on column indicators.se16_long_term_unemployment.top_share is 'NULL (not a money aggregate).';

@@ -1,0 +1,66 @@
+-- indicators.se18_youth_neet (SE18): context statistic from Kolada (RKA), KPI N02797
+-- 'Invånare 16-24 år som varken arbetar eller studerar, andel (%)': young people 16-24 neither working nor studying (MUCF/SCB), as published, per municipality and year, by sex (T, K, M) where Kolada publishes K/M. County rows are Kolada's own
+-- value for the region (area 0018), not computed from the municipalities: these are published
+-- statistics, so measure = context and socek never suppresses them. Kolada values reported as
+-- deleted are excluded (core.kolada_values). A value Kolada does not (yet) have is NULL with
+-- obs_status L; values from a provisional Kolada source (fallback or stale snapshot) are P.
+-- Grain: municipality_code, period, sex.
+-- Sources: core.kolada_values (Kolada API v3). Källa: Kolada (RKA).
+-- Action plan AP1; Agenda 2030 target 8.6 (context proxy for 8.6.1); motion question: context.
+create or replace view indicators.se18_youth_neet as
+with areas as (
+    select code as municipality_code from meta.municipalities
+),
+kpi_values as (
+    select municipality_code, year, sex, value, provisional
+    from core.kolada_values
+    where kpi_id = 'N02797'
+),
+cells as (
+    select a.municipality_code, y.year, s.sex
+    from areas as a
+    cross join core.calendar_years as y
+    cross join (values ('T'), ('K'), ('M')) as s(sex)
+),
+joined as (
+    select c.*, v.value, v.provisional
+    from cells as c
+    left join kpi_values as v
+      on v.municipality_code = c.municipality_code and v.year = c.year and v.sex = c.sex
+),
+final as (
+    select
+        'SE18' as indicator_id,
+        municipality_code,
+        cast(year as varchar) as period,
+        sex,
+        'total' as breakdown,
+        '_T' as breakdown_value,
+        cast(value as double) as value,
+        '%' as unit,
+        case when value is null then 'L' when provisional then 'P' else 'A' end as obs_status,
+        'Kolada' as source,
+        'context' as measure,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        cast(null as bigint) as n_units,
+        cast(null as double) as top_share
+    from joined
+)
+select * from final;
+comment on view indicators.se18_youth_neet is 'SE18 Kolada N02797 (young people 16-24 neither working nor studying) as published, per municipality and year; county rows are Kolada''s region value. Källa: Kolada (RKA).';
+comment on column indicators.se18_youth_neet.indicator_id is 'Indicator id (SE18).';
+comment on column indicators.se18_youth_neet.municipality_code is 'Kommunkod, or the region''s code (0018) for Kolada''s region value.';
+comment on column indicators.se18_youth_neet.period is 'Calendar year.';
+comment on column indicators.se18_youth_neet.sex is 'T total, K women, M men.';
+comment on column indicators.se18_youth_neet.breakdown is 'total.';
+comment on column indicators.se18_youth_neet.breakdown_value is '_T.';
+comment on column indicators.se18_youth_neet.value is 'Value as published by Kolada; NULL when Kolada has none.';
+comment on column indicators.se18_youth_neet.unit is '%.';
+comment on column indicators.se18_youth_neet.obs_status is 'A normal; P provisional Kolada source; L Kolada has no value.';
+comment on column indicators.se18_youth_neet.source is 'Kolada.';
+comment on column indicators.se18_youth_neet.measure is 'context: published statistics, not suppressed by socek.';
+comment on column indicators.se18_youth_neet.numerator is 'NULL (published value only).';
+comment on column indicators.se18_youth_neet.denominator is 'NULL (published value only).';
+comment on column indicators.se18_youth_neet.n_units is 'NULL (not an enterprise aggregate).';
+comment on column indicators.se18_youth_neet.top_share is 'NULL (not a money aggregate).';
