@@ -112,6 +112,12 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_report(args) -> int:
+    from flows.report import cmd_report as write_reports
+
+    return write_reports(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socek", description=__doc__)
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="pipeline configuration (TOML)")
@@ -143,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "rebuild the regional delivery from the published database")
     p.add_argument("--municipality")
     p.add_argument("--year", type=int)
+    p = add("report", cmd_report, "write the council report (HTML, and PDF when Chromium is installed)")
+    p.add_argument("--municipality", help="kommunkod (default: every configured municipality)")
+    p.add_argument("--year", type=int, help="report year (default: the latest year with data)")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF even when Chromium is installed")
     return parser
 
 

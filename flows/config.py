@@ -199,6 +199,12 @@ class Settings(_Strict):
         return value if value.is_absolute() else self.root / value
 
 
+def municipality_title(name: str) -> str:
+    """``Lekeberg`` -> ``Lekebergs kommun``; names ending in a vowel or s keep their form."""
+    suffix = "" if name[-1].lower() in "aeiouyåäösxz" else "s"
+    return f"{name}{suffix} kommun"
+
+
 def _describe(error: dict) -> str:
     key = ".".join(str(part) for part in error["loc"]) or "(top level)"
     if error["type"] == "extra_forbidden":

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.config import Settings
+from flows.config import Settings, municipality_title
 from flows.datasets import (ACTIVITY_TYPES, AGREEMENT_TYPES, BOOL, DATE, DECIMAL, GRANT_TYPES, INT,
                             DATASETS, dataset)
 from flows.demo_bulk import write_bulk_snapshots
@@ -168,12 +168,6 @@ def weekdays(year: int, month: int, earliest: int = 1) -> list[date]:
 def money(value: float) -> float:
     """Round to whole öre: ledgers and registers carry two decimals."""
     return round(value, 2)
-
-
-def buyer_name(municipality_name: str) -> str:
-    """``Lekeberg`` -> ``Lekebergs kommun``; names ending in a vowel or s keep their form."""
-    suffix = "" if municipality_name[-1].lower() in "aeiouyåäösxz" else "s"
-    return f"{municipality_name}{suffix} kommun"
 
 
 def scaled(base: int, scale: float, minimum: int = 1) -> int:
@@ -505,7 +499,7 @@ def ledger_rows(invoices: list[Invoice], code: str, municipality_name: str) -> l
         counters[invoice.day.year] = counters.get(invoice.day.year, 0) + 1
         voucher = f"{invoice.day.year % 100:02d}{counters[invoice.day.year]:06d}"
         for konto_nr, konto_text, forvaltning, amount in invoice.lines:
-            rows.append({"kopare_id": KNOWN_BUYER_ORG_NR.get(code), "kopare": buyer_name(municipality_name),
+            rows.append({"kopare_id": KNOWN_BUYER_ORG_NR.get(code), "kopare": municipality_title(municipality_name),
                          "verifikationsnummer": voucher, "leverantor": invoice.supplier,
                          "leverantor_id": invoice.supplier_id, "konto_nr": konto_nr, "konto_text": konto_text,
                          "bokforingsdatum": invoice.day, "forvaltning": forvaltning,

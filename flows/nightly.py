@@ -54,6 +54,12 @@ def export_task(settings: Settings, run: pipeline.RunState) -> list[Path]:
         return pipeline.export(settings, run)
 
 
+@task(name="report", cache_policy=NO_CACHE)
+def report_task(settings: Settings, run: pipeline.RunState) -> list[Path]:
+    with pipeline.timed(run, "report"):
+        return pipeline.report(settings, run)
+
+
 def run_stages(settings: Settings, run: pipeline.RunState, full_rebuild: bool = False) -> pipeline.RunState:
     """Run every stage in order; on failure record it, notify, and re-raise."""
     logger = get_run_logger()
@@ -65,6 +71,8 @@ def run_stages(settings: Settings, run: pipeline.RunState, full_rebuild: bool = 
         logger.info("transform ran %d SQL files", views)
         publish_task(settings, run)
         export_task(settings, run)
+        report_task(settings, run)
+        pipeline.amend_run_record(settings, run)
     except Exception as exc:
         pipeline.record_failure(settings, run, exc)
         notify_webhook(settings, run)

@@ -20,7 +20,9 @@ from flows import external
 from flows import intake as intake_mod
 from flows import warehouse
 from flows.config import Settings
+from flows.catalogue import catalogue_frame
 from flows.exports import write_delivery
+from flows.report import ReportError, write_report
 from flows.secrets import load_hash_key
 
 SUCCEEDED, WARNINGS, FAILED = "succeeded", "warnings", "failed"
@@ -124,6 +126,7 @@ def load(settings: Settings, run: RunState, result: intake_mod.Intake, sources: 
         warehouse.create_tables(con)
         warehouse.replace_table(con, "meta", "municipalities", warehouse.municipalities_frame(settings))
         warehouse.replace_table(con, "meta", "parameters", warehouse.parameters_frame(settings))
+        warehouse.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
         for batch in result.batches.values():
             warehouse.insert_file_records(con, batch.files, run.run_id)
             warehouse.insert_raw(con, batch, run.run_id, loaded_at)
@@ -180,6 +183,41 @@ def export(settings: Settings, run: RunState) -> list[Path]:
                for code in settings.municipality_codes]
     run.outputs.extend(str(f) for f in folders)
     return folders
+
+
+def report(settings: Settings, run: RunState) -> list[Path]:
+    """Write the council report of every configured municipality from the published export layer.
+
+    A report that cannot be written is a warning, not a failure: the data are published already.
+    """
+    written: list[Path] = []
+    for code in settings.municipality_codes:
+        try:
+            result = write_report(settings.path("warehouse"), settings.path("reports"), code)
+        except ReportError as exc:
+            run.warnings.append(f"report {code}: {exc}")
+            continue
+        written += [p for p in (result.html_path, result.pdf_path) if p]
+    run.outputs.extend(str(p) for p in written)
+    return written
+
+
+def amend_run_record(settings: Settings, run: RunState) -> None:
+    """After publish, record what export and report added (warnings, final timings) in meta.runs.
+
+    Only meta.runs changes, through the same copy-check-swap as any publish.
+    """
+    published = settings.path("warehouse")
+    run.status = FAILED if run.error else run.outcome
+    run.finished_at = datetime.now(timezone.utc)
+    build = warehouse.start_build(published, run.run_id + "-final")
+    con = warehouse.connect(build)
+    try:
+        warehouse.record_run(con, run.record())
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    warehouse.publish(build, published)
 
 
 def discard_build(run: RunState) -> None:

@@ -22,17 +22,21 @@ class QueryError(SocekError):
     """The SQL failed or tried to write."""
 
 
-def open_read_only(published: Path) -> duckdb.DuckDBPyConnection:
+def open_read_only(published: Path, *, sandboxed: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the published file read-only; ``sandboxed`` also forbids file access beyond it (for
+    user-typed SQL). DuckDB refuses two in-process connections to one file with different settings,
+    so socek's own readers use the plain read-only mode."""
     if not published.exists():
         raise WarehouseError(f"{published}: no published database yet; run `socek run` first")
+    config = {"enable_external_access": False} if sandboxed else {}
     try:
-        return duckdb.connect(str(published), read_only=True, config={"enable_external_access": False})
+        return duckdb.connect(str(published), read_only=True, config=config)
     except duckdb.Error as exc:
         raise WarehouseError(f"{published}: cannot open read-only: {exc}") from None
 
 
 def fetch(published: Path, sql: str) -> tuple[list[str], list[tuple]]:
-    con = open_read_only(published)
+    con = open_read_only(published, sandboxed=True)
     try:
         try:
             cursor = con.execute(sql)
