@@ -140,3 +140,42 @@ def test_redelivered_file_under_another_name_loads_nothing(demo, tmp_path):
     assert third["files_new"] == 1 and third["rows_loaded"] == 0
     assert _query(demo["published"], f"select status from meta.files where path like '%copy-of-{source.name}'") == [("duplicate",)]
     assert _values(demo["published"]) == before
+
+
+def test_corrected_delivery_supersedes_and_the_indicator_follows(demo):
+    """The demo's March 2025 ledger of Kumla (1881) has one amount ten times too large; the
+    correction delivered after it supersedes it, and SE04's share is computed from the correction."""
+    published = demo["published"]
+    [(old, new)] = _query(published, """select f.path, n.path from meta.files f
+                                         join meta.files n on n.file_id = f.superseded_by""")
+    assert old.endswith("2025-03.csv") and new.endswith("2025-03_rattelse.csv")
+    # The superseded rows stay in raw (history) but are not current.
+    assert _query(published, f"select count(*) from raw.supplier_invoices where _source_file = '{old}'")[0][0] > 0
+    assert _query(published, f"""select count(*) from staging.supplier_invoices s
+                                 join meta.files f on f.file_id = s._file_id where f.path = '{old}'""")[0][0] == 0
+    # SE04's share for 1881 in 2025 = purchases from social enterprises / all postings of the
+    # current deliveries: recompute the denominator from the files that are current.
+    [(denominator,)] = _query(published, """
+        select sum(nettobelopp) from raw.supplier_invoices r
+        join meta.files f on f.file_id = r._file_id
+        where f.municipality_code = '1881' and f.superseded_by is null and year(bokforingsdatum) = 2025""")
+    [(with_mistake,)] = _query(published, """
+        select sum(nettobelopp) from raw.supplier_invoices r
+        join meta.files f on f.file_id = r._file_id
+        where f.municipality_code = '1881' and f.path not like '%rattelse%' and year(bokforingsdatum) = 2025""")
+    assert denominator != with_mistake
+    [(value, numerator, den)] = _query(published, """
+        select value, numerator, denominator from indicators.all_values
+        where indicator_id = 'SE04' and municipality_code = '1881' and period = '2025'
+          and unit = '%' and breakdown = 'total'""")
+    assert abs(float(den) - float(denominator)) < 0.01
+    assert abs(value - 100 * numerator / den) < 1e-6
+
+
+def test_context_and_survival_indicators_after_the_run(demo):
+    got = {r[0] for r in _query(demo["published"], "select distinct indicator_id from indicators.indicator_values")}
+    assert {f"SE{n:02d}" for n in range(1, 21)} <= got
+    for indicator in ("SE03", "SE16", "SE17", "SE18", "SE19", "SE20"):
+        areas = {r[0] for r in _query(demo["published"], "select distinct municipality_code from "
+                                      f"indicators.indicator_values where indicator_id = '{indicator}' and value is not null")}
+        assert {"1814", "0018"} <= areas, indicator
