@@ -52,7 +52,8 @@ def cmd_run(args) -> int:
         print("warnings:\n  " + record["warnings"].replace("\n", "\n  "))
     print(f"published: {settings.path('warehouse')}")
     for output in record["outputs"]:
-        print(f"exported: {output}")
+        kind = "report" if output.endswith((".html", ".pdf")) else "exported"
+        print(f"{kind}: {output}")
     return EXIT_WARNINGS if record["status"] == "warnings" else EXIT_OK
 
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -173,4 +172,3 @@ def unchanged(existing_hashes: set[str], frame: pd.DataFrame) -> bool:
     return bool(existing_hashes) and existing_hashes == set(frame["_sha256"].dropna().unique())
 
 
-__all__ = ["ExternalData", "collect_all", "collect_bulk", "with_lineage", "unchanged", "RAW_TABLES", "replace"]

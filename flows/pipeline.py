@@ -14,8 +14,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pandas as pd
-
 from flows import external
 from flows import intake as intake_mod
 from flows import warehouse
