@@ -158,7 +158,9 @@ def test_each_view_emits_its_own_id_units_and_breakdowns(con):
         if {r[3] for r in emitted} != {"T"}:
             assert "sex" in indicator.disaggregations, indicator.id
         if indicator.kolada_kpi:
-            assert f"'{indicator.kolada_kpi}'" in (INDICATOR_SQL / f"{indicator.view}.sql").read_text(encoding="utf-8")
+            published = rows(con, "select distinct kpi_id from core.kolada_context where indicator_id = ?",
+                             [indicator.id])
+            assert published == [(indicator.kolada_kpi,)], indicator.id
 
 
 def test_catalogue_table_and_publish_views(con):

@@ -5,47 +5,16 @@
 -- deleted are excluded (core.kolada_values). A value Kolada does not (yet) have is NULL with
 -- obs_status L; values from a provisional Kolada source (fallback or stale snapshot) are P.
 -- Grain: municipality_code, period, sex.
--- Sources: core.kolada_values (Kolada API v3). Källa: Kolada (RKA).
+-- Sources: core.kolada_context (shared by SE16-SE20) on core.kolada_values (Kolada API v3). Källa: Kolada (RKA).
 -- Action plan AP1; Agenda 2030 target 8.5 (context proxy); motion question: context.
 create or replace view indicators.se17_employment_rate as
-with areas as (
-    select code as municipality_code from meta.municipalities
-),
-kpi_values as (
-    select municipality_code, year, sex, value, provisional
-    from core.kolada_values
-    where kpi_id = 'N02243'
-),
-cells as (
-    select a.municipality_code, y.year, s.sex
-    from areas as a
-    cross join core.calendar_years as y
-    cross join (values ('T'), ('K'), ('M')) as s(sex)
-),
-joined as (
-    select c.*, v.value, v.provisional
-    from cells as c
-    left join kpi_values as v
-      on v.municipality_code = c.municipality_code and v.year = c.year and v.sex = c.sex
+with context as (
+    -- The shared logic of the Kolada context indicators lives in core.kolada_context.
+    select * exclude (kpi_id) from core.kolada_context
+    where indicator_id = 'SE17'
 ),
 final as (
-    select
-        'SE17' as indicator_id,
-        municipality_code,
-        cast(year as varchar) as period,
-        sex,
-        'total' as breakdown,
-        '_T' as breakdown_value,
-        cast(value as double) as value,
-        '%' as unit,
-        case when value is null then 'L' when provisional then 'P' else 'A' end as obs_status,
-        'Kolada' as source,
-        'context' as measure,
-        cast(null as double) as numerator,
-        cast(null as double) as denominator,
-        cast(null as bigint) as n_units,
-        cast(null as double) as top_share
-    from joined
+    select * from context
 )
 select * from final;
 comment on view indicators.se17_employment_rate is 'SE17 Kolada N02243 (employment rate 20-65) as published, per municipality and year; county rows are Kolada''s region value. Källa: Kolada (RKA).';
