@@ -148,6 +148,24 @@ class Notify(_Strict):
     timeout_seconds: float = Field(10.0, gt=0)
 
 
+class Runner(_Strict):
+    """Where the per-municipality extract-and-validate work runs (bench/README.md, docs/operations.md).
+
+    ``default``: worker processes on this machine (``workers``; small runs stay in the flow's own
+    process). ``dask``: Prefect tasks on a Dask cluster through prefect-dask's ``DaskTaskRunner``;
+    ``dask_address`` empty starts a local cluster of ``workers`` worker processes. Either way each
+    municipality's validated rows are written as Parquet partitions under ``partitions_dir``, which
+    the warehouse build reads, so that folder must be shared by the flow and the workers.
+    """
+
+    kind: Literal["default", "dask"] = "default"
+    dask_address: str = ""
+    workers: int = Field(2, ge=1, le=256)
+    chunk_rows: int = Field(400_000, ge=1_000, description="rows per validation batch (bounds worker memory)")
+    inline_below_mb: float = Field(32.0, ge=0, description="new deliveries smaller than this run in-process")
+    partitions_dir: Path = Path("warehouse/partitions")
+
+
 class Settings(_Strict):
     mode: Literal["offline", "live"] = "offline"
     paths: Paths = Paths()
@@ -158,6 +176,7 @@ class Settings(_Strict):
     thresholds: Thresholds = Thresholds()
     sources: Sources = Sources()
     notify: Notify = Notify()
+    runner: Runner = Runner()
     # Where the settings were read from; set by load_config, never by the file itself.
     source_file: Path | None = Field(default=None, exclude=True)
     root: Path = Field(default=Path("."), exclude=True)

@@ -9,19 +9,57 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows import pipeline
+from flows import intake, pipeline
 from flows.config import Settings, load_config
 from flows.notify import notify_webhook
+from flows.runlock import run_lock
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_task(settings: Settings, run: pipeline.RunState):
+def extract_task(settings: Settings, run: pipeline.RunState, mapper=None):
     with pipeline.timed(run, "extract"):
-        return pipeline.extract(settings, run)
+        return pipeline.extract(settings, run, mapper=mapper)
+
+
+# --- per-municipality extract + validate on a Dask cluster ([runner] kind = "dask") ---------------
+
+@task(name="extract-validate-municipality", cache_policy=NO_CACHE)
+def unit_task(unit: intake.Unit, options: intake.UnitOptions) -> intake.UnitResult:
+    return intake.process_unit(unit, options)
+
+
+@flow(name="intake-on-dask", log_prints=True)
+def intake_on_dask(units: list[intake.Unit], options: intake.UnitOptions) -> list[intake.UnitResult]:
+    """One task per municipality on the Dask task runner; results in the units' order."""
+    futures = unit_task.map(units, options=unmapped(options))
+    return [future.result() for future in futures]
+
+
+def dask_task_runner(settings: Settings):
+    """prefect-dask's runner for ``[runner]``: the cluster at ``dask_address``, else a local cluster
+    of ``workers`` single-threaded worker processes (GX and pandas hold the GIL)."""
+    from prefect_dask import DaskTaskRunner
+
+    runner = settings.runner
+    if runner.dask_address:
+        return DaskTaskRunner(address=runner.dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": runner.workers, "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": None})
+
+
+def unit_mapper(settings: Settings) -> intake.Mapper | None:
+    """How the units run: None = the default (``flows.intake``: worker processes or in-process)."""
+    if settings.runner.kind != "dask":
+        return None
+
+    def run_on_dask(units: list[intake.Unit], options: intake.UnitOptions) -> list[intake.UnitResult]:
+        return intake_on_dask.with_options(task_runner=dask_task_runner(settings))(units, options)
+
+    return run_on_dask
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -63,17 +101,27 @@ def report_task(settings: Settings, run: pipeline.RunState) -> list[Path]:
 def run_stages(settings: Settings, run: pipeline.RunState, full_rebuild: bool = False) -> pipeline.RunState:
     """Run every stage in order; on failure record it, notify, and re-raise."""
     logger = get_run_logger()
+    result = None
     try:
-        result, sources = extract_task(settings, run)
+        result, sources = extract_task(settings, run, unit_mapper(settings))
         result = validate_task(settings, run, result)
-        load_task(settings, run, result, sources, full_rebuild)
-        views = transform_task(settings, run)
-        logger.info("transform ran %d SQL files", views)
-        publish_task(settings, run)
-        export_task(settings, run)
-        report_task(settings, run)
+        if not full_rebuild and pipeline.nothing_new(settings, run, result, sources):
+            # Same inputs, same SQL: a build would reproduce the published database, its delivery and
+            # reports. Record the run only (the rerun costs seconds instead of a rebuild).
+            logger.info("nothing new since the published build: not rebuilding; recording the run")
+            for stage in ("load", "transform", "publish", "export", "report"):
+                run.timings.setdefault(stage, 0.0)
+        else:
+            load_task(settings, run, result, sources, full_rebuild)
+            intake.cleanup(result)
+            views = transform_task(settings, run)
+            logger.info("transform ran %d SQL files", views)
+            publish_task(settings, run)
+            export_task(settings, run)
+            report_task(settings, run)
         pipeline.amend_run_record(settings, run)
     except Exception as exc:
+        intake.cleanup(result)
         pipeline.record_failure(settings, run, exc)
         notify_webhook(settings, run)
         create_markdown_artifact(key="socek-run-summary", markdown=pipeline.summary_markdown(run),
@@ -93,8 +141,11 @@ def nightly(config_path: str = "config/pipeline.toml", mode: str | None = None,
             full_rebuild: bool = False, today: date | None = None) -> dict:
     """Build, validate, publish and export the socek warehouse once."""
     settings = load_config(config_path)
-    run = pipeline.new_run(settings, mode=mode, today=today)
-    run_stages(settings, run, full_rebuild=full_rebuild)
+    # `socek run` holds the lock already (re-entrant); runs started by `socek serve` take it here.
+    with run_lock(settings.path("lock")):
+        run = pipeline.new_run(settings, mode=mode, today=today)
+        run.full_rebuild = full_rebuild
+        run_stages(settings, run, full_rebuild=full_rebuild)
     return run.record() | {"outputs": run.outputs}
 
 

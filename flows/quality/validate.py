@@ -69,6 +69,19 @@ def _run_suite(frame: pd.DataFrame, rules: list[Rule], name: str) -> list[tuple[
     return outcome
 
 
+def rule_frame(frame: pd.DataFrame, dataset: Dataset, rules: list[Rule]) -> pd.DataFrame:
+    """Only what the rules read (their columns and the derived helper columns) plus ``_rid``:
+    Great Expectations never sees the free text, ``_original`` or columns without a rule."""
+    base = [c for c in [*dataset.column_names, "_extra", "_file_id"] if c in frame.columns]
+    derived = derive_columns(frame[base], dataset)
+    needed: list[str] = []
+    for rule in rules:
+        for column in [rule.kwargs.get("column"), *rule.kwargs.get("column_list", [])]:
+            if column is not None and column not in needed:
+                needed.append(column)
+    return derived[needed].assign(_rid=range(len(frame)))
+
+
 def validate_batch(frame: pd.DataFrame, dataset: Dataset, municipality_codes: list[str],
                    last_year: int) -> ValidationOutcome:
     """Check canonical text rows of one dataset (from one or more files) against its contract.
@@ -78,12 +91,11 @@ def validate_batch(frame: pd.DataFrame, dataset: Dataset, municipality_codes: li
     row with a reason in plain words; a row failing any rule is left out of ``good``.
     """
     frame = frame.reset_index(drop=True)
-    work = derive_columns(frame, dataset).assign(_rid=range(len(frame)))
     rules = rules_for(dataset, list(frame.columns), municipality_codes, last_year)
     if len(frame) == 0:
         checked = [(rule, True, []) for rule in rules]
     else:
-        checked = _run_suite(work, rules, dataset.name)
+        checked = _run_suite(rule_frame(frame, dataset, rules), rules, dataset.name)
 
     quarantine_rows, failed_rids = [], set()
     results = []

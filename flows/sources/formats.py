@@ -34,6 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -391,7 +392,7 @@ def _longest(column: pa.ChunkedArray) -> int:
 def _arrow_frame(table: pa.Table, header: list[str]) -> pd.DataFrame:
     """Arrow columns to a pandas frame of ``TEXT_DTYPE`` with row numbers and an empty ``_extra``."""
     frame = table.rename_columns(header).to_pandas(types_mapper=_text_type)
-    return _with_row_info(frame, range(1, table.num_rows + 1), [None] * table.num_rows)
+    return _with_row_info(frame, range(1, table.num_rows + 1), None)
 
 
 def _text_type(arrow_type: pa.DataType) -> pd.StringDtype | None:
@@ -446,24 +447,63 @@ def _records_frame(header: list[str], records: Iterable[tuple[int, list[str | No
     return _with_row_info(frame, numbers, extras)
 
 
-def _with_row_info(frame: pd.DataFrame, numbers: Iterable[int], extras: list[str | None]) -> pd.DataFrame:
-    frame[ROW_NUMBER] = pd.array(list(numbers), dtype="int64")
-    frame[EXTRA] = pd.array(extras, dtype=TEXT_DTYPE)
+def _with_row_info(frame: pd.DataFrame, numbers: Iterable[int], extras: list[str | None] | None) -> pd.DataFrame:
+    """Add ``_row_number`` and ``_extra`` (``extras=None``: no row has surplus cells)."""
+    if isinstance(numbers, range):
+        frame[ROW_NUMBER] = np.arange(numbers.start, numbers.stop, numbers.step, dtype="int64")
+    else:
+        frame[ROW_NUMBER] = pd.array(list(numbers), dtype="int64")
+    if extras is None:
+        frame[EXTRA] = text_series(pa.nulls(len(frame), pa.large_string()), frame.index)
+    else:
+        frame[EXTRA] = pd.array(extras, dtype=TEXT_DTYPE)
     return frame
 
 
 def _drop_blank_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Blank cells become NA; rows with nothing in them are dropped and counted."""
-    blank_row = pd.Series(True, index=frame.index)
+    """Blank cells become NA; rows with nothing in them are dropped and counted.
+
+    Computed on the Arrow arrays (the same whitespace rule as pandas' ``str.strip``): a per-column
+    pandas ``mask`` cost ~40 ms per file, which dominated reading a thousand small deliveries.
+    """
+    blank_row: pa.ChunkedArray | None = None
     for name in frame.columns:
         if name == ROW_NUMBER:
             continue
-        values = frame[name]
-        blank = values.isna() | (values.str.strip() == "").fillna(True)
-        frame[name] = values.mask(blank)
-        blank_row &= blank
-    kept = frame.loc[~blank_row].reset_index(drop=True)
-    return kept, int(blank_row.sum())
+        values = text_arrow(frame[name])
+        blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(values), ""), True)
+        if pc.any(pc.and_(blank, pc.is_valid(values))).as_py():
+            frame[name] = text_series(pc.if_else(blank, pa.scalar(None, values.type), values), frame.index)
+        blank_row = blank if blank_row is None else pc.and_(blank_row, blank)
+    if blank_row is None or len(frame) == 0:
+        return frame, 0
+    dropped = pc.sum(pc.cast(blank_row, pa.int64())).as_py() or 0
+    if not dropped:
+        return frame, 0
+    kept = frame.loc[pc.invert(blank_row).to_numpy(zero_copy_only=False)].reset_index(drop=True)
+    return kept, int(dropped)
+
+
+def text_arrow(values: pd.Series) -> pa.ChunkedArray:
+    """A text column as Arrow ``large_string`` without copying (Arrow-backed) or converted once."""
+    array = values.array
+    if hasattr(array, "__arrow_array__"):
+        arrow = array.__arrow_array__()
+        arrow = arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
+    else:
+        arrow = pa.chunked_array([pa.array(values.tolist(), type=pa.large_string())])
+    if not pa.types.is_large_string(arrow.type):
+        arrow = arrow.cast(pa.large_string())
+    return arrow
+
+
+def text_series(array: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    """Arrow text as a ``TEXT_DTYPE`` series (no copy)."""
+    if isinstance(array, pa.Array):
+        array = pa.chunked_array([array])
+    if not pa.types.is_large_string(array.type):
+        array = array.cast(pa.large_string())
+    return pd.Series(pd.arrays.ArrowStringArray(array), index=index, dtype=TEXT_DTYPE)
 
 
 # --- XLSX ---------------------------------------------------------------------------------------

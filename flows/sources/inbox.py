@@ -46,7 +46,8 @@ from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT, Column, Dataset
 from flows.errors import InboxError
 from flows.identifiers import is_valid_orgnr, looks_like_personnummer, normalise_id, pseudonymise
 from flows.sources.formats import (
-    DEFAULT_MAX_BYTES, EXTRA, ROW_NUMBER, TEXT_DTYPE, RawTable, linked_pages, read_table,
+    DEFAULT_MAX_BYTES, EXTRA, ROW_NUMBER, TEXT_DTYPE, RawTable, linked_pages, read_table, text_arrow,
+    text_series,
 )
 from flows.sources.profiles import (
     DEFAULT_PROFILE_DIR, Profile, SplitRule, get_profile, header_key, load_profiles,
@@ -342,17 +343,31 @@ def _contract(dataset: str, path: Path) -> Dataset:
 
 
 def _scrub_frame(raw: RawTable, hash_key: bytes | None) -> pd.DataFrame:
-    """The delivered cells with every personnummer-shaped token pseudonymised (fails closed)."""
-    frame = raw.frame.copy()
+    """The delivered cells with every personnummer-shaped token pseudonymised (fails closed).
+
+    The cheap test runs in Arrow (RE2) over each column; only columns with a hint are copied and
+    scrubbed value by value.
+    """
+    frame = raw.frame
+    scrubbed: pd.DataFrame | None = None
     for name in [*raw.headers, EXTRA]:
-        frame[name] = _scrub_column(frame[name], name, frame[ROW_NUMBER], raw.path, hash_key)
-    return frame
+        values = frame[name]
+        hinted = pc.fill_null(pc.match_substring_regex(text_arrow(values), _PNR_HINT), False)
+        if not pc.any(hinted).as_py():
+            continue
+        if scrubbed is None:
+            scrubbed = frame.copy(deep=False)
+        mask = pd.Series(hinted.to_numpy(zero_copy_only=False), index=values.index)
+        scrubbed[name] = _scrub_column(values, name, frame[ROW_NUMBER], raw.path, hash_key, mask)
+    return frame if scrubbed is None else scrubbed
 
 
 def _scrub_column(
-    values: pd.Series, name: str, rows: pd.Series, path: Path, hash_key: bytes | None
+    values: pd.Series, name: str, rows: pd.Series, path: Path, hash_key: bytes | None,
+    hinted: pd.Series | None = None,
 ) -> pd.Series:
-    hinted = values.str.contains(_PNR_HINT, regex=True, na=False)
+    if hinted is None:
+        hinted = values.str.contains(_PNR_HINT, regex=True, na=False)
     if not hinted.any():
         return values
 
@@ -469,12 +484,15 @@ def _split(values: pd.Series, rule: SplitRule, target: str) -> pd.Series:
 
 
 def _clean(values: pd.Series, blank_values: list[str]) -> pd.Series:
-    """Trim; blanks and the profile's "no value" markers become NA."""
-    trimmed = values.str.strip()
-    blank = trimmed == ""
+    """Trim; blanks and the profile's "no value" markers become NA (in Arrow: pandas' ``str.strip``
+    and ``str.lower`` are these same kernels, without a pandas object per step)."""
+    trimmed = pc.utf8_trim_whitespace(text_arrow(values))
+    blank = pc.equal(trimmed, "")
     if blank_values:
-        blank |= trimmed.str.lower().isin({marker.strip().lower() for marker in blank_values})
-    return trimmed.mask(blank.fillna(False))
+        markers = pa.array(sorted({marker.strip().lower() for marker in blank_values}), pa.large_string())
+        blank = pc.or_(blank, pc.is_in(pc.utf8_lower(trimmed), value_set=markers))
+    cleaned = pc.if_else(pc.fill_null(blank, False), pa.scalar(None, pa.large_string()), trimmed)
+    return text_series(cleaned, values.index)
 
 
 def _fill(values: pd.Series, column: Column, profile: Profile, municipality_code: str) -> pd.Series:
