@@ -30,20 +30,25 @@ def _prepare_prefect_env() -> None:
 def cmd_run(args) -> int:
     settings = _settings(args)
     from flows import demo_setup
-    if demo_setup.inbox_is_empty(settings):
-        print(f"socek: the inbox {settings.path('inbox')} is empty; generating the synthetic demo inbox "
-              "(the embedded default). Use `socek demo-data` to regenerate it.")
-        demo_setup.prepare_demo(settings)
-    _prepare_prefect_env()
-    from flows.nightly import nightly
     from flows.runlock import run_lock
 
-    mode = "live" if args.live else None
+    # The lock comes first: a second `socek run` exits at once (code 4) and touches nothing.
     with run_lock(settings.path("lock")):
+        if demo_setup.inbox_is_empty(settings):
+            print(f"socek: the inbox {settings.path('inbox')} is empty; generating the synthetic demo inbox "
+                  "(the embedded default). Use `socek demo-data` to regenerate it.")
+            demo_setup.prepare_demo(settings)
+        _prepare_prefect_env()
+        from flows.nightly import nightly
+
+        mode = "live" if args.live else None
         try:
             record = nightly(config_path=str(args.config), mode=mode, full_rebuild=args.full_rebuild)
         except SocekError as exc:
             print(f"socek run failed: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        except Exception as exc:  # noqa: BLE001 - a bug: Prefect logged the traceback; exit 1 all the same
+            print(f"socek run failed (unexpected {type(exc).__name__}, see the log above): {exc}", file=sys.stderr)
             return EXIT_FAILED
     print(f"socek run {record['run_id']}: {record['status']} "
           f"({record['files_new']} new files, {record['rows_loaded']} rows loaded, "

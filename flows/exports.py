@@ -106,6 +106,16 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def safe_text(text: str) -> str:
+    """A text cell as it may be written to CSV: line breaks as LF, then ``neutralise``.
+
+    Python's csv writer (``lineterminator="\n"``) does not quote a bare CR, which spreadsheets read
+    as a new row: ``"x\r=HYPERLINK(...)"`` would start a row with a formula. As LF the break is
+    quoted and stays inside its cell.
+    """
+    return neutralise(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def format_number(value: float | None, decimal: str = ".") -> str:
     """Shortest stable text for a number: integers without decimals, others to 6 significant decimals."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -122,7 +132,7 @@ def _cell(value: object, decimal: str) -> str:
         return format_number(value, decimal)
     if isinstance(value, date):
         return value.isoformat()
-    return neutralise(str(value))
+    return safe_text(str(value))
 
 
 def render_csv(header: list[str], rows: list[tuple], delimiter: str = ",", decimal: str = ".") -> str:
@@ -249,6 +259,26 @@ def write_delivery(published: Path, exports_root: Path, municipality_code: str, 
     finally:
         con.close()
     return _write_folder(delivery_dir(exports_root, municipality_code, on), files)
+
+
+def ensure_writable_folder(root: Path) -> None:
+    """Fail early, with ``ExportError`` naming the folder, when deliveries cannot be written under
+    ``root`` (it is a file, not writable, or its disk is full). The run checks this before it
+    publishes, so such a run publishes nothing."""
+    probe = Path(root) / f".socek-write-probe-{os.getpid()}"
+    try:
+        Path(root).mkdir(parents=True, exist_ok=True)
+        with open(probe, "wb") as handle:
+            handle.write(b"socek checks that deliveries can be written here\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise ExportError(f"cannot write deliveries to the export folder {root}: {exc.strerror or exc}") from None
+    finally:
+        try:
+            probe.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _write_folder(target: Path, files: dict[str, str | bytes]) -> Path:

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from flows.errors import SocekError, WarehouseError
+from flows.exports import safe_text
 
 
 class QueryError(SocekError):
@@ -44,6 +45,9 @@ def fetch(published: Path, sql: str) -> tuple[list[str], list[tuple]]:
             message = str(exc)
             if "read-only" in message or "external access" in message.lower():
                 raise QueryError(f"refused: socek query is read-only ({message.splitlines()[0]})") from None
+            if isinstance(exc, duckdb.PermissionException) or "disabled by configuration" in message:
+                raise QueryError("refused: socek query reads the published database only; it cannot write, "
+                                 f"attach or read other files ({message.splitlines()[0]})") from None
             raise QueryError(f"query failed: {message}") from None
         if cursor.description is None:
             return [], []
@@ -67,7 +71,9 @@ def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[("" if v is None else _plain(v)) for v in r] for r in rows])
+        # Text that a spreadsheet would run as a formula is defused, as in the regional delivery.
+        writer.writerows([[("" if v is None else safe_text(v) if isinstance(v, str) else _plain(v)) for v in r]
+                          for r in rows])
         return buffer.getvalue()
     text = [[("NULL" if v is None else str(_plain(v))) for v in r] for r in rows]
     widths = [max([len(c)] + [len(r[i]) for r in text]) for i, c in enumerate(columns)]

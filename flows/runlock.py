@@ -9,15 +9,28 @@ from pathlib import Path
 
 from flows.errors import AlreadyRunningError
 
+# Locks this process holds (resolved path -> depth): taking a held lock again is a no-op, so both
+# ``socek run`` (which locks before it starts Prefect) and the flow itself (which locks for
+# ``socek serve`` runs) can take it without a second ``flock`` conflicting with the first.
+_HELD: dict[Path, int] = {}
+
 
 @contextmanager
 def run_lock(path: Path):
     """Hold the run lock for the duration of the block, or raise ``AlreadyRunningError``.
 
     The lock is an ``flock`` on an open file: the kernel releases it when the process dies, so a
-    killed run never leaves a stale lock behind.
+    killed run never leaves a stale lock behind. Re-entrant within one process.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    key = path.resolve()
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
     handle = open(path, "a+")
     try:
         try:
@@ -32,6 +45,10 @@ def run_lock(path: Path):
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
-        yield
+        _HELD[key] = 1
+        try:
+            yield
+        finally:
+            del _HELD[key]
     finally:
         handle.close()

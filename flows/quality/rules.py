@@ -63,9 +63,11 @@ def derive_columns(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
         if column.type in (INT, DECIMAL) and (column.minimum is not None or column.maximum is not None):
             derived[f"{column.name}__number"] = pd.to_numeric(text, errors="coerce").astype("Float64")
         if column.is_org_nr:
-            derived[f"{column.name}__check_digit"] = text.isna() | text.map(
-                lambda v: v is pd.NA or is_valid_orgnr(v), na_action="ignore"
-            ).fillna(True).astype(bool)
+            # Once per distinct value; blank is fine here (the not-null rule judges blanks). Not
+            # ``map(...).fillna(True)``: on a column that is blank in every row that raises ArrowInvalid.
+            codes, uniques = pd.factorize(text)  # blank -> code -1 -> the last entry below
+            valid = [is_valid_orgnr(v) for v in uniques] + [True]
+            derived[f"{column.name}__check_digit"] = pd.Series(valid, dtype=bool).iloc[codes].set_axis(text.index)
         if column.name in dataset.plausible_dates:
             years = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").dt.year
             derived[f"{column.name}__year"] = years.astype("Int64")

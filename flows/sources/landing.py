@@ -35,7 +35,7 @@ import pandas as pd
 from flows.config import Settings
 from flows.errors import SourceError
 from flows.sources import kolada, scb
-from flows.sources.http import Fetched, Payload
+from flows.sources.http import Fetched, Payload, ResponseFormatError
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "socek-landing/1"
@@ -213,9 +213,21 @@ def _as_payloads(pages_by_kind: Mapping[str, Sequence[Fetched]]) -> dict[str, li
     return {kind: [page.as_payload() for page in pages] for kind, pages in pages_by_kind.items()}
 
 
+def _decoded(decode: Decoder, payloads: Mapping[str, Sequence[Payload]], where: str) -> dict[str, pd.DataFrame]:
+    """Decode payloads; a document of the wrong shape is a ``ResponseFormatError`` whatever the
+    decoder raised (a list where an object belongs...), so the run falls back instead of crashing."""
+    try:
+        return decode(payloads)
+    except SourceError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any decoding failure means the answer is unusable
+        raise ResponseFormatError(
+            f"{where}: the answer does not have the expected shape ({type(exc).__name__}: {exc})") from None
+
+
 def _replay(folder: Path, source: str, decode: Decoder) -> tuple[LandedFolder, dict[str, pd.DataFrame]]:
     landed = read_landed(folder, source)
-    return landed, decode(landed.payloads)
+    return landed, _decoded(decode, landed.payloads, str(folder))
 
 
 def _fall_back(source: str, settings: Settings, decode: Decoder, error: SourceError) -> SourceResult:
@@ -247,7 +259,7 @@ def _collect(
         return SourceResult(source, tables, "snapshot", False, None, landed.completed_at)
     try:
         pages = fetch(settings, sleep=sleep)
-        tables = decode(_as_payloads(pages))
+        tables = _decoded(decode, _as_payloads(pages), source)
     except SourceError as exc:
         return _fall_back(source, settings, decode, exc)
     completed_at = datetime.now(timezone.utc)
