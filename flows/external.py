@@ -83,12 +83,40 @@ def _parse_bulk_folder(folder: Path, settings: Settings, keep_orgnrs: set[str]) 
         path = folder / name
         if not path.is_file():
             raise SourceError(f"{path}: bulk file missing")
-        parsed = parse(path, **common)
         sha = _sha256(path)
+        cached = _bulk_cache_path(settings, sha, table, common)
+        if cached.is_file():  # the same zip with the same selection: parsed on an earlier night
+            tables[table] = pd.read_parquet(cached).assign(_source_file=str(path), _sha256=sha)
+            log.info("%s: unchanged since it was parsed (%s); %d rows kept", name, cached.name, len(tables[table]))
+            continue
+        parsed = parse(path, **common)
         tables[table] = parsed.frame.assign(_source_file=str(path), _sha256=sha)
+        _write_bulk_cache(cached, parsed.frame)
         log.info("%s: %d lines read, %d kept, %d sole-trader rows dropped, %d malformed",
                  name, parsed.lines_read, parsed.rows_kept, parsed.person_rows_dropped, parsed.malformed_rows)
     return tables
+
+
+def _bulk_cache_path(settings: Settings, sha: str, table: str, common: dict) -> Path:
+    """Where the kept rows of one parsed bulk zip are cached: keyed by the zip's bytes and by
+    everything that decides which rows are kept (the org nrs to keep, the county filter)."""
+    selection = json.dumps({k: sorted(v) if isinstance(v, (set, frozenset, list)) else v
+                            for k, v in sorted(common.items())}, sort_keys=True)
+    key = hashlib.sha256(f"{sha}\0{table}\0{selection}".encode()).hexdigest()[:24]
+    return settings.path("warehouse").parent / "cache" / f"{table}-{key}.parquet"
+
+
+def _write_bulk_cache(path: Path, frame: pd.DataFrame) -> None:
+    """Keep only the newest cache per table (written atomically; a failure only costs a re-parse)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.parquet"):
+            old.unlink(missing_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        frame.to_parquet(partial, index=False)
+        partial.replace(path)
+    except OSError as exc:
+        log.info("bulk-file cache not written (%s); the next run parses again", exc)
 
 
 def _sha256(path: Path) -> str:
@@ -140,6 +168,9 @@ def collect_bulk(settings: Settings, run_date: date, keep_orgnrs: set[str]) -> S
         return SourceResult(BULK, tables, "live", False, None, _manifest_time(folder))
     except SourceError as exc:
         error = exc
+        # A download that does not parse (an HTML error page saved as .zip) is no fallback for later
+        # nights: without its manifest the folder counts as incomplete.
+        (settings.path("landing") / BULK / run_date.isoformat() / MANIFEST).unlink(missing_ok=True)
     for folder in [*complete_landings(settings.path("landing") / BULK), snapshot]:
         try:
             tables = _parse_bulk_folder(folder, settings, keep_orgnrs)

@@ -14,14 +14,17 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flows import external
+import pandas as pd
+
+from flows import external, faults
 from flows import intake as intake_mod
 from flows import warehouse
 from flows.config import Settings
 from flows.catalogue import catalogue_frame
-from flows.exports import write_delivery
+from flows.exports import ExportError, ensure_writable_folder, write_delivery
 from flows.report import ReportError, write_report
 from flows.secrets import load_hash_key
+from flows.sqlsafe import qualified
 
 SUCCEEDED, WARNINGS, FAILED = "succeeded", "warnings", "failed"
 
@@ -46,6 +49,7 @@ class RunState:
     status: str = SUCCEEDED
     error: str | None = None
     finished_at: datetime | None = None
+    full_rebuild: bool = False  # build from an empty database: every inbox file is read again
 
     @property
     def outcome(self) -> str:
@@ -85,12 +89,18 @@ def effective_settings(settings: Settings, run: RunState) -> Settings:
     return settings if settings.mode == run.mode else settings.model_copy(update={"mode": run.mode})
 
 
-def extract(settings: Settings, run: RunState) -> tuple[intake_mod.Intake, external.ExternalData]:
-    """Read the new inbox deliveries into canonical frames, and collect the external sources."""
+def extract(settings: Settings, run: RunState, mapper: intake_mod.Mapper | None = None
+            ) -> tuple[intake_mod.Intake, external.ExternalData]:
+    """Read and validate the new inbox deliveries per municipality (in parallel: ``mapper``, by
+    default worker processes), and collect the external sources."""
     published = settings.path("warehouse")
     known = warehouse.known_files(published)
+    if run.full_rebuild:  # the build starts empty, so every delivery must be read again
+        known = known.iloc[0:0]
     hash_key = load_hash_key(settings.path("secrets"))
-    result = intake_mod.extract(settings, known, hash_key)
+    result = intake_mod.extract(settings, known, hash_key, mapper=mapper)
+    for part, seconds in result.cpu_seconds.items():
+        run.timings[f"extract_{part}_cpu"] = seconds
     run.files_seen, run.files_new = result.files_seen, result.files_new
     keep = warehouse.registered_orgnrs(published) | intake_mod.pending_orgnrs(result)
     sources = external.collect_all(effective_settings(settings, run), run.today, keep)
@@ -98,8 +108,44 @@ def extract(settings: Settings, run: RunState) -> tuple[intake_mod.Intake, exter
     return result, sources
 
 
+def nothing_new(settings: Settings, run: RunState, result: intake_mod.Intake,
+                sources: external.ExternalData) -> bool:
+    """True when a build would reproduce the published database: no new file, every external
+    payload unchanged, and the same municipalities, parameters (incl. the ``sql/`` fingerprint) and
+    catalogue. Such a run only records itself (the rerun costs seconds, not a rebuild)."""
+    published = settings.path("warehouse")
+    if result.files_new or not published.exists():
+        return False
+    con = warehouse.connect(published, read_only=True)
+    try:
+        for table, source in external.RAW_TABLES.items():
+            frame = external.with_lineage(sources.results[source].tables[table], sources.results[source], run.run_id)
+            if not external.unchanged(warehouse.payload_hashes(con, table), frame):
+                return False
+        expected = {"municipalities": warehouse.municipalities_frame(settings),
+                    "parameters": warehouse.parameters_frame(settings),
+                    "indicator_catalogue": catalogue_frame()}
+        for table, frame in expected.items():
+            current = con.execute(f"select * from meta.{table}").df()
+            columns = [c for c in current.columns if c in frame.columns]
+            if len(columns) != len(current.columns) or not _same_rows(current[columns], frame[columns]):
+                return False
+    except Exception:  # an older or damaged database: rebuild rather than guess
+        return False
+    finally:
+        con.close()
+    return True
+
+
+def _same_rows(left: pd.DataFrame, right: pd.DataFrame) -> bool:
+    def canonical(frame: pd.DataFrame) -> list[tuple]:
+        return sorted(tuple("" if pd.isna(v) else str(v) for v in row) for row in frame.itertuples(index=False))
+    return len(left) == len(right) and canonical(left) == canonical(right)
+
+
 def validate(settings: Settings, run: RunState, result: intake_mod.Intake) -> intake_mod.Intake:
-    """Great Expectations per dataset; write the readable validation report of the run."""
+    """Account for the rows Great Expectations checked (with the units, in ``extract``); write the
+    readable validation report of the run."""
     result = intake_mod.validate(settings, result)
     run.rows_loaded, run.rows_quarantined = result.rows_loaded, result.rows_quarantined
     run.warnings.extend(result.warnings)
@@ -115,6 +161,9 @@ def load(settings: Settings, run: RunState, result: intake_mod.Intake, sources: 
          full_rebuild: bool = False) -> Path:
     """Copy the published database to a build file and load the new rows and records into it."""
     published = settings.path("warehouse")
+    check_export_folder(settings)  # fail before an hour of building, not after it
+    for stale in warehouse.remove_stale_builds(published):  # left by a killed run (we hold the run lock)
+        print(f"removed {stale}, left behind by an interrupted run")
     build = warehouse.start_build(published, run.run_id, full_rebuild=full_rebuild)
     run.build_file = build
     loaded_at = run.started_at.replace(tzinfo=None)
@@ -122,6 +171,8 @@ def load(settings: Settings, run: RunState, result: intake_mod.Intake, sources: 
     try:
         con.execute("begin transaction")
         warehouse.create_tables(con)
+        if full_rebuild:
+            keep_run_history(con, published)
         warehouse.replace_table(con, "meta", "municipalities", warehouse.municipalities_frame(settings))
         warehouse.replace_table(con, "meta", "parameters", warehouse.parameters_frame(settings))
         warehouse.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
@@ -132,18 +183,42 @@ def load(settings: Settings, run: RunState, result: intake_mod.Intake, sources: 
             warehouse.insert_frame(con, "validation_results", batch.results, run.run_id)
         warehouse.apply_supersession(con)
         load_external(con, sources, run.run_id)
+        faults.checkpoint("load")  # the crash tests kill the run here (see flows/faults.py)
         con.execute("commit")
     finally:
         con.close()
     return build
 
 
+def keep_run_history(con, published: Path) -> None:
+    """A full rebuild starts from an empty database but keeps ``meta.runs``: the run history is a
+    record of what happened, not something the inbox can reproduce."""
+    if not published.exists():
+        return
+    previous = warehouse.connect(published, read_only=True)
+    try:
+        runs = previous.execute("select * from meta.runs").df()
+    finally:
+        previous.close()
+    con.register("_previous_runs", runs)
+    try:
+        con.execute("insert into meta.runs by name select * from _previous_runs")
+    finally:
+        con.unregister("_previous_runs")
+
+
 def load_external(con, sources: external.ExternalData, run_id: str) -> None:
-    """Replace each external raw table whose payloads changed; record how each source was obtained."""
+    """Replace each external raw table whose payloads changed; record how each source was obtained.
+
+    The same bulk file yields more rows once a newly delivered register lists more org nrs (they
+    are kept whatever their legal form or address), so a table is kept only when both its payload
+    hashes and its row count are unchanged.
+    """
     for table, source in external.RAW_TABLES.items():
         result = sources.results[source]
         frame = external.with_lineage(result.tables[table], result, run_id)
-        if external.unchanged(warehouse.payload_hashes(con, table), frame):
+        held = con.execute(f"select count(*) from {qualified('raw', table)}").fetchone()[0]
+        if external.unchanged(warehouse.payload_hashes(con, table), frame) and held == len(frame):
             continue
         warehouse.replace_table(con, "raw", table, frame)
     warehouse.replace_table(con, "meta", "source_status", sources.status_frame(run_id))
@@ -170,8 +245,17 @@ def publish(settings: Settings, run: RunState) -> None:
         con.execute("checkpoint")
     finally:
         con.close()
+    check_export_folder(settings)
     warehouse.publish(run.build_file, settings.path("warehouse"))
     run.published = True
+
+
+def check_export_folder(settings: Settings) -> None:
+    """An export folder that cannot be written fails the run before anything is published."""
+    try:
+        ensure_writable_folder(settings.path("exports"))
+    except ExportError as exc:
+        raise ExportError(f"{exc}; nothing was published, the last good database is unchanged") from None
 
 
 def export(settings: Settings, run: RunState) -> list[Path]:
@@ -192,7 +276,7 @@ def report(settings: Settings, run: RunState) -> list[Path]:
     for code in settings.municipality_codes:
         try:
             result = write_report(settings.path("warehouse"), settings.path("reports"), code)
-        except ReportError as exc:
+        except (ReportError, OSError) as exc:
             run.warnings.append(f"report {code}: {exc}")
             continue
         written += [p for p in (result.html_path, result.pdf_path) if p]
@@ -236,15 +320,22 @@ def record_failure(settings: Settings, run: RunState, error: BaseException) -> N
     discard_build(run)
     if not published.exists():
         return
-    build = warehouse.start_build(published, run.run_id + "-failed")
-    con = warehouse.connect(build)
+    build = warehouse.build_path(published, run.run_id + "-failed")
     try:
-        warehouse.create_tables(con)
-        warehouse.record_run(con, run.record())
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    warehouse.publish(build, published)
+        warehouse.start_build(published, run.run_id + "-failed")
+        con = warehouse.connect(build)
+        try:
+            warehouse.create_tables(con)
+            warehouse.record_run(con, run.record())
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        warehouse.publish(build, published)
+    except Exception as exc:  # noqa: BLE001 - e.g. the disk that failed the run is still full
+        # The run's own error stands and is reported; the published database stays as it was.
+        for path in (build, build.with_name(build.name + ".wal")):
+            path.unlink(missing_ok=True)
+        run.error += f" (and the failure could not be recorded in meta.runs: {exc})"
 
 
 def validation_markdown(report: dict) -> str:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from flows.config import Settings
 from flows.datasets import DATASETS, Dataset
+from flows import faults
 from flows.errors import AccountingError, WarehouseError
 from flows.sqlsafe import ident, qualified
 
@@ -179,6 +180,8 @@ class LoadBatch:
     files: list[FileRecord] = field(default_factory=list)
     quarantine: pd.DataFrame | None = None
     results: pd.DataFrame | None = None
+    # Validated rows written as Parquet by the intake's workers (read instead of ``good``).
+    partitions: list[str] = field(default_factory=list)
 
 
 def _raw_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
@@ -193,6 +196,8 @@ def insert_raw(con: duckdb.DuckDBPyConnection, batch: LoadBatch, run_id: str, lo
     Casting in DuckDB keeps decimals exact; the rows already passed the type rules, so a cast
     failure here means a bug and fails the run rather than losing rows.
     """
+    if batch.partitions:
+        return _insert_raw_partitions(con, batch, run_id, loaded_at)
     frame = batch.good
     if frame.empty:
         return 0
@@ -218,6 +223,40 @@ def insert_raw(con: duckdb.DuckDBPyConnection, batch: LoadBatch, run_id: str, lo
     finally:
         con.unregister("_incoming")
     return len(frame)
+
+
+def _insert_raw_partitions(con: duckdb.DuckDBPyConnection, batch: LoadBatch, run_id: str,
+                           loaded_at: datetime) -> int:
+    """``insert_raw`` from the batch's Parquet partitions, streamed by DuckDB (no pandas copy)."""
+    lineage = pd.DataFrame({"_file_id": [f.file_id for f in batch.files], "_source_file": [f.path for f in batch.files],
+                            "_sha256": [f.sha256 for f in batch.files]})
+    present = {name for name, in con.execute(
+        "select name from parquet_schema(?)", [batch.partitions[0]]).fetchall()}
+    selects = []
+    for name, data_type in _raw_columns(con, batch.dataset.name):
+        if name in ("_source_file", "_sha256"):
+            selects.append(f"l.{ident(name)}")
+        elif name == "_run_id":
+            selects.append(f"cast(? as varchar) as {ident(name)}")
+        elif name == "_loaded_at":
+            selects.append(f"cast(? as timestamp) as {ident(name)}")
+        elif name not in present:
+            selects.append(f"cast(null as {data_type}) as {ident(name)}")
+        elif data_type == "BOOLEAN":
+            selects.append(f"cast(lower(p.{ident(name)}) = 'true' as boolean) as {ident(name)}")
+        else:
+            selects.append(f"cast(p.{ident(name)} as {data_type}) as {ident(name)}")
+    con.register("_lineage", lineage)
+    try:
+        before = con.execute(f"select count(*) from {qualified('raw', batch.dataset.name)}").fetchall()[0][0]
+        con.execute(f"insert into {qualified('raw', batch.dataset.name)} "
+                    f"select {', '.join(selects)} from read_parquet(?, union_by_name = true) as p "
+                    f"join _lineage as l on l._file_id = p._file_id",
+                    [run_id, pd.Timestamp(loaded_at).to_pydatetime(), list(batch.partitions)]).fetchall()
+        after = con.execute(f"select count(*) from {qualified('raw', batch.dataset.name)}").fetchall()[0][0]
+    finally:
+        con.unregister("_lineage")
+    return after - before
 
 
 def insert_file_records(con: duckdb.DuckDBPyConnection, files: list[FileRecord], run_id: str) -> None:
@@ -368,14 +407,37 @@ def record_run(con: duckdb.DuckDBPyConnection, run: dict) -> None:
 
 
 def start_build(published: Path, run_id: str, full_rebuild: bool = False) -> Path:
-    """Create the build file: a copy of the published database, or an empty one."""
+    """Create the build file: a copy of the published database, or an empty one.
+
+    A copy that cannot be written (disk full, folder not writable) is a ``WarehouseError`` naming
+    the file; the half-written copy is removed and the published file is untouched.
+    """
     target = build_path(published, run_id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (target, target.with_name(target.name + ".wal")):
-        stale.unlink(missing_ok=True)
-    if published.exists() and not full_rebuild:
-        shutil.copyfile(published, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for stale in (target, target.with_name(target.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        if published.exists() and not full_rebuild:
+            shutil.copyfile(published, target)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise WarehouseError(f"cannot write the build file {target}: {exc.strerror or exc}; "
+                             f"the published database {published} is unchanged") from None
     return target
+
+
+def remove_stale_builds(published: Path) -> list[Path]:
+    """Delete build files (and WALs) that a killed run left next to the published database.
+
+    Build names carry their run id, so leftovers never clash with a new run; they only fill the
+    disk. Call it only while holding the run lock: a running build is indistinguishable.
+    """
+    patterns = (f"{published.stem}.build-*{published.suffix}", f"{published.stem}.build-*{published.suffix}.wal",
+                last_good_path(published).name + ".tmp")
+    removed = [p for pattern in patterns for p in sorted(published.parent.glob(pattern)) if p.is_file()]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
 
 
 def publish(build: Path, published: Path) -> None:
@@ -384,18 +446,23 @@ def publish(build: Path, published: Path) -> None:
     The old file is hard-linked (or copied) to the last-good name first, then ``os.replace`` swaps
     the new file in: at every instant the published name points at a complete database.
     """
-    if published.exists():
-        last_good = last_good_path(published)
-        staging = last_good.with_name(last_good.name + ".tmp")
-        staging.unlink(missing_ok=True)
-        try:
-            os.link(published, staging)
-        except OSError:
-            shutil.copyfile(published, staging)
-        os.replace(staging, last_good)
-    _fsync(build)
-    os.replace(build, published)
-    _fsync_dir(published.parent)
+    try:
+        if published.exists():
+            last_good = last_good_path(published)
+            staging = last_good.with_name(last_good.name + ".tmp")
+            staging.unlink(missing_ok=True)
+            try:
+                os.link(published, staging)
+            except OSError:
+                shutil.copyfile(published, staging)
+            os.replace(staging, last_good)
+        faults.checkpoint("publish")  # the crash tests kill the run here: the old file stays published
+        _fsync(build)
+        os.replace(build, published)
+        _fsync_dir(published.parent)
+    except OSError as exc:
+        raise WarehouseError(f"cannot publish {build} as {published}: {exc.strerror or exc}; "
+                             "the previously published database is unchanged") from None
 
 
 def _fsync(path: Path) -> None:
@@ -426,5 +493,16 @@ def parameters_frame(settings: Settings) -> pd.DataFrame:
     t = settings.thresholds
     values = {"first_year": t.first_year, "last_year": t.last_year, "min_person_count": t.min_person_count,
               "min_enterprises": t.min_enterprises, "dominance_share": t.dominance_share,
-              "source_stale_days": t.source_stale_days}
+              "source_stale_days": t.source_stale_days, "sql_fingerprint": sql_fingerprint()}
     return pd.DataFrame([{"name": k, "value": str(v)} for k, v in sorted(values.items())])
+
+
+def sql_fingerprint(sql_dir: Path = SQL_DIR) -> str:
+    """A short hash of every file of ``sql/``: which transformation code built the database
+    (a run with nothing new still rebuilds when it changed)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sql_files(sql_dir):
+        digest.update(path.relative_to(sql_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
