@@ -2,6 +2,8 @@
 
 The connection is read-only and has external access switched off, so a query can neither change
 the warehouse nor write or read files elsewhere (no COPY TO, no ATTACH of another file).
+``--format csv`` defuses text cells as the regional delivery does (``exports.safe_text``): a cell
+cannot start a spreadsheet formula or a new row.
 """
 
 from __future__ import annotations
