@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import calendar
-import hashlib
 import json
 import shutil
 import sys
