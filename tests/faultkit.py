@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings, load_config
+from flows.demo import OFFICIAL_TEST_PERSONNUMMER
 from flows.identifiers import looks_like_personnummer
 from tests.conftest import ROOT
 from tests.e2e import write_config
@@ -27,8 +28,8 @@ from tests.e2e import write_config
 SMALL_CODES = ("1814", "1880", "1884")
 NO_CHROMIUM = "/nonexistent/chromium"
 SOCEK = ROOT / ".venv" / "bin" / "socek"
-# Skatteverket's official test numbers, the only ones the demo and these tests use.
-TEST_PERSONNUMMER = ("199001012385", "201701012393", "191212121212")
+# Skatteverket's official test numbers: the demo's own list, the only ones these tests look for.
+TEST_PERSONNUMMER = OFFICIAL_TEST_PERSONNUMMER
 _PNR_TOKEN = re.compile(r"(?<![0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}(?![0-9])")
 
 

@@ -1,7 +1,8 @@
 """flows/sources/inbox.py (+ layouts.py): discovery, canonical mapping, privacy, round trips.
 
-Personal identity numbers in these tests are Skatteverket's official test number 19121212-1212
-(also written 191212121212 and 121212-1212): a valid-looking number that belongs to nobody.
+Personal identity numbers in these tests are Skatteverket's official test number 19900101-2385
+(from its published series; also written 199001012385 and 900101-2385): a valid-looking number
+that belongs to nobody.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from flows.sources.inbox import (
 from flows.sources.layouts import write_table
 
 KEY = b"test-key-not-a-secret"
-TEST_PNR_FORMS = ("19121212-1212", "191212121212", "121212-1212", "1212121212")
-PSEUDONYM = pseudonymise("191212121212", KEY)
+TEST_PNR_FORMS = ("19900101-2385", "199001012385", "900101-2385", "9001012385")
+PSEUDONYM = pseudonymise("199001012385", KEY)
 
 
 def values(table, column: str) -> list[object]:
@@ -61,7 +62,7 @@ def test_lankadedata_vgr_layout(tmp_path):
         "forvaltning;fakturanummer;nettobelopp;grund;avtal;kommun_id;s_kod_nr\r"
         "232100-0131;Västra Götalandsregionen;5001;Saab AB;556036-0793;01110;Växter;2024-01-15;"
         "Regionservice;-;-1234.50;;;0180;\r"
-        "232100-0131;Västra Götalandsregionen;5002;Anna Andersson Konsult;19121212-1212;45490;Konsulttjänster;"
+        "232100-0131;Västra Götalandsregionen;5002;Anna Andersson Konsult;19900101-2385;45490;Konsulttjänster;"
         "2024-01-16;Regionservice;F-77;250.00;;;;\r"
     ).encode("utf-8")
     path = put(tmp_path, "vgr-2024-01.csv", data)
@@ -86,7 +87,7 @@ def test_openup_umea_layout(tmp_path):
     data = (
         "kopare;kopare_text;faktura_nr;leverantor;leverantor_id;forvaltning;konto_nr;konto_text;belopp;datum;"
         "grund;avtal;kommun_id;valuta\n"
-        "2120002627;Umeå kommun;9001;Enskild firma;19121212-****;Fritid;45490;Konsult;-5000.00;202401;;;2480;SEK\n"
+        "2120002627;Umeå kommun;9001;Enskild firma;19900101-****;Fritid;45490;Konsult;-5000.00;202401;;;2480;SEK\n"
         "2120002627;Umeå kommun;9002;Saab AB;5560360793;Fritid;01110;Växter;120.50;202402;;;2480;SEK\n"
     )
     table = read_delivery(put(tmp_path, "umea.csv", data), "supplier_invoices", "openup", "1814", KEY)
@@ -155,7 +156,7 @@ def test_orebro_xlsx_layout(tmp_path):
     sheet.append(["Datum", "Förvaltning", "Leverantör", "Leverantörens org.nr", "Fakturanummer", "Konto", "Belopp"])
     sheet.append([dt.datetime(2024, 5, 2), "Kommunstyrelseförvaltningen", "Saab AB", "556036-0793", "F100",
                   "01110 Växtmaterial", -500.25])
-    sheet.append([dt.datetime(2024, 5, 3), "Vård- och omsorg", "Enskild Firma", "19121212-1212", 12345,
+    sheet.append([dt.datetime(2024, 5, 3), "Vård- och omsorg", "Enskild Firma", "19900101-2385", 12345,
                   "45490 Konsulttjänster, övriga", 12000])
     sheet.append([dt.datetime(2024, 5, 4), "Vård- och omsorg", "Utan text AB", "5560360793", None, "45490", 99.5])
     path = tmp_path / "Leverantörsfakturor 2024-05.xlsx"
@@ -250,8 +251,8 @@ def test_profile_for_another_dataset_is_refused(tmp_path):
 def test_personnummer_never_stored_in_clear_anywhere(tmp_path):
     data = (
         "org_nr;name;municipality_code;is_wise;criteria_assessed_on;start_date;note\n"
-        "19121212-1212;Enskild firma;1814;ja;2024-01-01;2020-01-01;kontakt 121212-1212 eller 191212121212;"
-        "19121212-1212\n"
+        "19900101-2385;Enskild firma;1814;ja;2024-01-01;2020-01-01;kontakt 900101-2385 eller 199001012385;"
+        "19900101-2385\n"
         "5560360793;Saab;1814;nej;2024-01-01;2020-01-01;org 556036-0793 telefon 0701234567\n"
     )
     table = read_delivery(put(tmp_path, "e.csv", data), "enterprises", "canonical", "1814", KEY)
@@ -293,7 +294,7 @@ def test_no_personnummer_survives_in_any_written_form(tmp_path_factory, case):
 @pytest.mark.parametrize("key", [None, b""])
 def test_without_a_key_a_personnummer_fails_closed(tmp_path, key):
     data = ("kopare_id;kopare;verifikationsnummer;leverantor;leverantor_id;konto_nr;bokforingsdatum;nettobelopp\n"
-            "1;K;1;Saab;5560360793;1;2024-01-01;1\n1;K;2;Anna;19121212-1212;1;2024-01-01;1\n")
+            "1;K;1;Saab;5560360793;1;2024-01-01;1\n1;K;2;Anna;19900101-2385;1;2024-01-01;1\n")
     path = put(tmp_path, "l.csv", data)
     with pytest.raises(MissingHashKeyError) as caught:
         read_delivery(path, "supplier_invoices", "lankadedata", "1814", key)

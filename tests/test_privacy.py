@@ -1,7 +1,7 @@
 """Privacy: no personal identity number from any input reaches the warehouse or leaves it, and
 without the hashing key a delivery holding one is refused (fails closed).
 
-Only Skatteverket's official test numbers are used (199001012385, 201701012393, 191212121212):
+Only Skatteverket's official test numbers are used (199001012385, 201701012393):
 the demo ledgers of Örebro (1880) and Nora (1884) carry them as supplier ids of sole traders.
 """
 
