@@ -74,8 +74,8 @@ def _column_expression(column, source: str | None, profile, code_expr: str) -> s
 def load_inbox(con: duckdb.DuckDBPyConnection, settings) -> int:
     """Read every delivery group with read_csv and insert it into raw.* and meta.files."""
     from flows.datasets import DATASETS
-    from flows.sources.inbox import DEFAULT_PROFILE, PROFILE_MAP
-    from flows.sources.profiles import get_profile, header_key
+    from flows.intake.discovery import DEFAULT_PROFILE, PROFILE_MAP
+    from flows.intake.profiles import get_profile, header_key
 
     inbox = settings.path("inbox")
     groups: dict[tuple[str, str], list[str]] = {}
@@ -228,10 +228,13 @@ def load_bulk(con: duckdb.DuckDBPyConnection, settings, scratch: Path) -> None:
 
 
 def run_baseline(config: Path, database: Path) -> dict:
-    from flows import external, warehouse
     from flows.catalogue import catalogue_frame
     from flows.config import load_config
-    from flows.sources.landing import collect_kolada, collect_scb
+    from flows.sources import collect as external
+    from flows.sources.api import collect_kolada, collect_scb
+    from flows.warehouse import load as loading
+    from flows.warehouse import meta_tables
+    from flows.warehouse import sql_runner
 
     settings = load_config(config)
     database.unlink(missing_ok=True)
@@ -239,10 +242,10 @@ def run_baseline(config: Path, database: Path) -> dict:
     start = time.perf_counter()
     con = duckdb.connect(str(database))
     try:
-        warehouse.create_tables(con)
-        warehouse.replace_table(con, "meta", "municipalities", warehouse.municipalities_frame(settings))
-        warehouse.replace_table(con, "meta", "parameters", warehouse.parameters_frame(settings))
-        warehouse.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
+        sql_runner.create_tables(con)
+        loading.replace_table(con, "meta", "municipalities", meta_tables.municipalities_frame(settings))
+        loading.replace_table(con, "meta", "parameters", meta_tables.parameters_frame(settings))
+        loading.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
         rows = load_inbox(con, settings)
         timings["read_csv inbox"] = time.perf_counter() - start
         mark = time.perf_counter()
@@ -255,14 +258,14 @@ def run_baseline(config: Path, database: Path) -> dict:
         for table, source in external.RAW_TABLES.items():
             if source in results:
                 frame = external.with_lineage(results[source].tables[table], results[source], "baseline")
-                warehouse.replace_table(con, "raw", table, frame)
+                loading.replace_table(con, "raw", table, frame)
         con.execute("""insert into meta.source_status by name
                        select unnest(['kolada', 'scb', 'bolagsverket']) as source, 'snapshot' as origin,
                               false as provisional, now()::timestamp as retrieved_at, null as warning,
                               'baseline' as run_id""")
         timings["api snapshots"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        files = warehouse.transform(con)
+        files = sql_runner.transform(con)
         con.execute("checkpoint")
         timings["sql transform"] = time.perf_counter() - mark
         values = con.execute("select count(*) from indicators.indicator_values").fetchone()[0]

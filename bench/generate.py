@@ -2,7 +2,7 @@
 
 Scales (``--scale``):
 
-- ``1`` (or ``demo``): the demo's registers (``flows.demo``, scale 1, 2019-2025) and a ledger of the
+- ``1`` (or ``demo``): the demo's registers (``flows.demo.registers``, scale 1, 2019-2025) and a ledger of the
   demo's volume (~42 k postings), bulk files with the demo's 2 000 noise organisations.
 - ``county``: 12 municipalities x 10 years (2016-2025), the demo registers at scale 6.8 (~500
   enterprises), ~8 M supplier-ledger postings in monthly CSV files (~0.9 GB) in five publisher
@@ -24,7 +24,7 @@ publisher's CSV layout (``config/profiles``): canonical (UTF-8, ``,``), canonica
 ``;``, decimal comma, space thousands, CRLF), lankadedata (``;``, bare CR line ends, ``-`` for no
 invoice number), openup (``;``, ``YYYYMM`` dates, masked ``*`` ids) and goteborg (UTF-16 LE with
 BOM, ``,`` with quoted decimal-comma amounts, ``SAKNAS``). The registers go through
-``flows.sources.layouts.write_table`` like the demo's.
+``flows.demo.layouts.write_table`` like the demo's.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def preset(scale: str) -> Preset:
 def write_config(workspace: Path, p: Preset) -> Path:
     """The shipped config with every path inside the workspace and the preset's years."""
     text = (ROOT / "config" / "pipeline.toml").read_text(encoding="utf-8")
-    text = text.replace('snapshots = "config/snapshots/demo"', 'snapshots = "snapshots"')
+    text = text.replace("[paths]\n", '[paths]\nsnapshots = "snapshots"\n', 1)
     text = text.replace("first_year = 2019", f"first_year = {p.first_year}")
     text = text.replace("last_year = 2025", f"last_year = {p.last_year}")
     config = workspace / "config" / "pipeline.toml"
@@ -107,7 +107,7 @@ def months(p: Preset) -> list[tuple[int, int]]:
 
 def _orgnrs(rng: np.random.Generator, count: int, first_digit: int, taken: set[str]) -> list[str]:
     """Valid, unused org nrs (Luhn check digit, digits 3-4 at least 20)."""
-    from flows.identifiers import luhn_check_digit
+    from flows.common.identifiers import luhn_check_digit
 
     out: list[str] = []
     while len(out) < count:
@@ -131,7 +131,7 @@ class LedgerPool:
 
 
 def ledger_pool(rng: np.random.Generator, code: str, enterprises, taken: set[str]) -> LedgerPool:
-    from flows.demo import DEFAULT_SIZE, SIZES, SUPPLIER_TRADES, NAME_WORDS
+    from flows.demo.model import DEFAULT_SIZE, SIZES, SUPPLIER_TRADES, NAME_WORDS
 
     count = SIZES.get(code, DEFAULT_SIZE).suppliers * SUPPLIERS_PER_DEMO_SUPPLIER
     ids = _orgnrs(rng, count, 5, taken)
@@ -147,7 +147,7 @@ def ledger_month(rng: np.random.Generator, pool: LedgerPool, code: str, name: st
                  rows: int, voucher_start: int) -> pa.Table:
     """One month of one municipality's postings as canonical columns (dates as date32, amounts as cents)."""
     from flows.config import municipality_title
-    from flows.demo import ACCOUNTS, ADMINISTRATIONS, KNOWN_BUYER_ORG_NR, OFFICIAL_TEST_PERSONNUMMER, SOLE_TRADER_NAMES
+    from flows.demo.model import ACCOUNTS, ADMINISTRATIONS, KNOWN_BUYER_ORG_NR, OFFICIAL_TEST_PERSONNUMMER, SOLE_TRADER_NAMES
 
     pick = np.searchsorted(pool.cum, rng.random(rows))
     pick = np.minimum(pick, len(pool.names) - 1)
@@ -208,9 +208,9 @@ def _amount_text(cents: np.ndarray, decimal: str, thousands: str) -> list[str]:
 def write_ledger_csv(table: pa.Table, path: Path, profile_name: str) -> int:
     """Write postings in a publisher's CSV layout (header order, names, value notation, encoding)."""
     from flows.datasets import DATASETS
-    from flows.identifiers import format_orgnr
-    from flows.sources.layouts import _slots
-    from flows.sources.profiles import get_profile
+    from flows.common.identifiers import format_orgnr
+    from flows.demo.layouts import _slots
+    from flows.intake.profiles import get_profile
 
     profile = get_profile(profile_name)
     layout = profile.file
@@ -280,10 +280,11 @@ def generate(scale: str, seed: int = 42, force: bool = False, log=print) -> Path
 
     from flows.config import load_config
     from flows.datasets import DATASETS
-    from flows.demo import build_demo, bulk_enterprises, plan_deliveries, write_planned
-    from flows.demo_bulk import write_bulk_snapshots
-    from flows.demo_snapshots import write_api_snapshots
-    from flows.secrets import ensure_local_key
+    from flows.demo.registers import build_demo, bulk_enterprises
+    from flows.demo.deliveries import plan_deliveries, write_planned
+    from flows.demo.bulk import write_bulk_snapshots
+    from flows.demo.snapshots import write_api_snapshots
+    from flows.intake.pseudonymise import ensure_local_key
 
     settings = load_config(config)
     ensure_local_key(settings.path("secrets"))
@@ -301,7 +302,7 @@ def generate(scale: str, seed: int = 42, force: bool = False, log=print) -> Path
         register_rows += len(planned.rows)
     for code in codes:
         chosen = {"supplier_invoices": LEDGER_LAYOUTS.get(code, DEFAULT_LEDGER_LAYOUT)}
-        from flows.demo import profile_for
+        from flows.demo.deliveries import profile_for
         chosen.update({name: profile_for(code, name) for name in DATASETS if name != "supplier_invoices"})
         lines = [f'{name} = "{prof}"' for name, prof in chosen.items() if prof != "canonical"]
         if lines:
@@ -309,7 +310,7 @@ def generate(scale: str, seed: int = 42, force: bool = False, log=print) -> Path
             (inbox / code / "profiles.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     log(f"bench: ledger of ~{p.ledger_rows:,} postings in monthly files")
-    from flows.demo import DEFAULT_SIZE, SIZES
+    from flows.demo.model import DEFAULT_SIZE, SIZES
     import pandas as pd
 
     enterprises = pd.DataFrame([{"org_nr": e.org_nr, "name": e.name, "municipality_code": e.municipality_code}

@@ -15,16 +15,22 @@ Imports nothing of socek's but ``errors``.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from flows.common.resources import CATALOGUE_FILE
+from flows.common.toml_files import StrictModel, read_toml
 from flows.errors import ConfigError
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parent.parent / "config" / "indicators.toml"
+DEFAULT_CATALOGUE = CATALOGUE_FILE
 LIST_SEPARATOR = "; "  # how list-valued keys are joined in meta.indicator_catalogue and indikatorer.csv
 
 # Columns of meta.indicator_catalogue / indikatorer.csv, in order.
@@ -42,10 +48,6 @@ class CatalogueError(ConfigError):
     """The indicator catalogue is missing, unreadable or has a bad key or value."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 def _no_separator(values: list[str]) -> list[str]:
     for value in values:
         if not value.strip():
@@ -57,7 +59,7 @@ def _no_separator(values: list[str]) -> list[str]:
     return values
 
 
-class ActionPlanArea(_Strict):
+class ActionPlanArea(StrictModel):
     id: str = Field(pattern=r"^AP[1-4][a-z]?$")
     insatsomrade: int = Field(ge=1, le=4)
     name_sv: str = Field(min_length=3)
@@ -69,7 +71,7 @@ class ActionPlanArea(_Strict):
         return _no_separator([value])[0]
 
 
-class SdgTarget(_Strict):
+class SdgTarget(StrictModel):
     id: str
     name_sv: str = Field(min_length=3)
     name_en: str = Field(min_length=3)
@@ -91,7 +93,7 @@ class SdgTarget(_Strict):
         return value
 
 
-class Indicator(_Strict):
+class Indicator(StrictModel):
     id: str = Field(pattern=r"^SE\d{2}$")
     name_sv: str = Field(min_length=3)
     name_en: str = Field(min_length=3)
@@ -143,7 +145,7 @@ class Indicator(_Strict):
         return self
 
 
-class Catalogue(_Strict):
+class Catalogue(StrictModel):
     action_plan_areas: list[ActionPlanArea] = Field(min_length=1)
     sdg_targets: list[SdgTarget] = Field(min_length=1)
     indicators: list[Indicator] = Field(min_length=1)
@@ -234,12 +236,7 @@ def parse_catalogue(data: dict, source: str = "<catalogue>") -> Catalogue:
 def load_catalogue(path: Path | str | None = None) -> Catalogue:
     """Read and validate ``config/indicators.toml`` (or ``path``)."""
     path = Path(path) if path is not None else DEFAULT_CATALOGUE
-    if not path.is_file():
-        raise CatalogueError(f"{path}: indicator catalogue not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CatalogueError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, "indicator catalogue", CatalogueError)
     return parse_catalogue(data, source=str(path))
 
 

@@ -29,8 +29,8 @@ def _prepare_prefect_env() -> None:
 
 def cmd_run(args) -> int:
     settings = _settings(args)
-    from flows import demo_setup
-    from flows.runlock import run_lock
+    from flows.common.runlock import run_lock
+    from flows.demo import setup as demo_setup
 
     # The lock comes first: a second `socek run` exits at once (code 4) and touches nothing.
     with run_lock(settings.path("lock")):
@@ -77,7 +77,7 @@ def cmd_serve(args) -> int:
 
 def cmd_demo_data(args) -> int:
     settings = _settings(args)
-    from flows import demo_setup
+    from flows.demo import setup as demo_setup
 
     out = Path(args.out) if args.out else settings.path("inbox")
     manifest = demo_setup.prepare_demo(settings, out=out, seed=args.seed)
@@ -87,7 +87,7 @@ def cmd_demo_data(args) -> int:
 
 def cmd_query(args) -> int:
     settings = _settings(args)
-    from flows.query import run_query
+    from flows.outputs.query import run_query
 
     print(run_query(settings.path("warehouse"), args.sql, args.format), end="")
     return EXIT_OK
@@ -95,7 +95,7 @@ def cmd_query(args) -> int:
 
 def cmd_validate(args) -> int:
     settings = _settings(args)
-    from flows.validate_file import validate_file
+    from flows.intake.validate_file import validate_file
 
     report, usable = validate_file(settings, Path(args.file), args.dataset, profile=args.profile,
                                    municipality=args.municipality, write_canonical=args.write_canonical)
@@ -107,7 +107,7 @@ def cmd_export(args) -> int:
     settings = _settings(args)
     from datetime import date
 
-    from flows.exports import write_delivery
+    from flows.outputs.delivery import write_delivery
 
     codes = [args.municipality] if args.municipality else settings.municipality_codes
     for code in codes:
@@ -119,9 +119,22 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from flows.report import cmd_report as write_reports
+    """Write the council report of one or every municipality from the published database."""
+    settings = _settings(args)
+    from flows.outputs.report.pdf import AUTO
+    from flows.outputs.report.write import write_report
 
-    return write_reports(args)
+    codes = [args.municipality] if args.municipality else settings.municipality_codes
+    for code in codes:
+        settings.municipality(code)
+        result = write_report(settings.path("warehouse"), settings.path("reports"), code, args.year,
+                              chromium=None if args.no_pdf else AUTO)
+        print(f"report: {result.html_path}")
+        if result.pdf_path:
+            print(f"report: {result.pdf_path}")
+        elif not args.no_pdf:
+            print("report: no PDF (Chromium is not installed)", file=sys.stderr)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:

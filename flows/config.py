@@ -9,12 +9,18 @@ Imports nothing of socek's but ``errors`` and the dataset contracts.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from flows.common.resources import DEMO_SNAPSHOTS_DIR
+from flows.common.toml_files import StrictModel, describe_key_error, read_toml
 from flows.datasets import DATASETS
 from flows.errors import ConfigError
 
@@ -22,22 +28,20 @@ DEFAULT_CONFIG = Path("config/pipeline.toml")
 
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Paths(_Strict):
+class Paths(StrictModel):
     inbox: Path = Path("inbox")
     warehouse: Path = Path("warehouse/socek.duckdb")
     exports: Path = Path("exports")
     reports: Path = Path("reports")
     landing: Path = Path("landing")
-    snapshots: Path = Path("config/snapshots/demo")
+    # Recorded responses replayed in offline mode and used as the last fallback; unset = the shipped
+    # synthetic demo snapshots (flows/common/resources.py).
+    snapshots: Path | None = None
     secrets: Path = Path(".secrets/socek.toml")
     lock: Path = Path("warehouse/.socek.lock")
 
 
-class Municipality(_Strict):
+class Municipality(StrictModel):
     code: str = Field(description="SCB kommunkod, four digits")
     name: str
     kolada_code: str
@@ -51,7 +55,7 @@ class Municipality(_Strict):
         return value
 
 
-class Region(_Strict):
+class Region(StrictModel):
     name: str
     county_code: str = Field(description="SCB länskod, two digits (18)")
     kolada_code: str = Field(description="Kolada's region id (0018)")
@@ -66,7 +70,7 @@ class Region(_Strict):
         return value
 
 
-class Schedule(_Strict):
+class Schedule(StrictModel):
     cron: str = "0 2 * * *"
     timezone: str = "Europe/Stockholm"
     deployment_name: str = "socek-nightly"
@@ -90,7 +94,7 @@ class Schedule(_Strict):
         return value
 
 
-class Thresholds(_Strict):
+class Thresholds(StrictModel):
     min_person_count: int = Field(5, ge=1, description="person counts below this (and above 0) are suppressed")
     min_enterprises: int = Field(3, ge=1, description="money aggregates need at least this many enterprises")
     dominance_share: float = Field(0.85, gt=0, le=1, description="one enterprise above this share suppresses")
@@ -105,7 +109,7 @@ class Thresholds(_Strict):
         return self
 
 
-class HttpSettings(_Strict):
+class HttpSettings(StrictModel):
     timeout_seconds: float = Field(30.0, gt=0)
     max_retries: int = Field(4, ge=0, le=10)
     backoff_seconds: float = Field(1.0, ge=0)
@@ -125,7 +129,7 @@ class ScbSettings(HttpSettings):
     region_codelist: str = "vs_RegionKommun07"
 
 
-class BulkSettings(_Strict):
+class BulkSettings(HttpSettings):
     bolagsverket_url: str = "https://vardefulla-datamangder.bolagsverket.se/bolagsverket/bolagsverket_bulkfil.zip"
     scb_url: str = "https://vardefulla-datamangder.bolagsverket.se/scb/scb_bulkfil.zip"
     timeout_seconds: float = Field(300.0, gt=0)
@@ -137,19 +141,19 @@ class BulkSettings(_Strict):
     county_postorter: list[str] = Field(default_factory=list)
 
 
-class Sources(_Strict):
+class Sources(StrictModel):
     kolada: KoladaSettings = KoladaSettings()
     scb: ScbSettings = ScbSettings()
     bulk: BulkSettings = BulkSettings()
 
 
-class Notify(_Strict):
+class Notify(StrictModel):
     webhook_url: str | None = None
     timeout_seconds: float = Field(10.0, gt=0)
 
 
-class Runner(_Strict):
-    """Where the per-municipality extract-and-validate work runs (bench/README.md, docs/operations.md).
+class Runner(StrictModel):
+    """Where the per-municipality read-and-validate work of the intake runs (bench/README.md, docs/operations.md).
 
     ``default``: worker processes on this machine (``workers``; small runs stay in the flow's own
     process). ``dask``: Prefect tasks on a Dask cluster through prefect-dask's ``DaskTaskRunner``;
@@ -166,7 +170,7 @@ class Runner(_Strict):
     partitions_dir: Path = Path("warehouse/partitions")
 
 
-class Settings(_Strict):
+class Settings(StrictModel):
     mode: Literal["offline", "live"] = "offline"
     paths: Paths = Paths()
     region: Region
@@ -214,7 +218,9 @@ class Settings(_Strict):
 
     def path(self, name: str) -> Path:
         """An entry of ``[paths]`` resolved against the project root."""
-        value: Path = getattr(self.paths, name)
+        value: Path | None = getattr(self.paths, name)
+        if value is None and name == "snapshots":
+            return DEMO_SNAPSHOTS_DIR
         return value if value.is_absolute() else self.root / value
 
 
@@ -224,21 +230,12 @@ def municipality_title(name: str) -> str:
     return f"{name}{suffix} kommun"
 
 
-def _describe(error: dict) -> str:
-    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
-    if error["type"] == "extra_forbidden":
-        return f"key '{key}' is not allowed (typo or unsupported setting)"
-    if error["type"] == "missing":
-        return f"key '{key}' is required but missing"
-    return f"key '{key}': {error['msg']} (got {error.get('input')!r})"
-
-
 def parse_config(data: dict, source: str = "<config>", root: Path | None = None) -> Settings:
     """Validate a parsed TOML mapping into ``Settings``; ``ConfigError`` names every bad key."""
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        problems = "\n  - ".join(_describe(e) for e in exc.errors())
+        problems = "\n  - ".join(describe_key_error(e) for e in exc.errors())
         raise ConfigError(f"{source}: invalid configuration:\n  - {problems}") from None
     return settings.model_copy(update={"source_file": Path(source), "root": root or Path(".")})
 
@@ -249,12 +246,7 @@ def load_config(path: Path | str | None = None) -> Settings:
     The project root (for relative paths) is the parent of the ``config/`` folder that holds the file.
     """
     path = Path(path) if path is not None else DEFAULT_CONFIG
-    if not path.is_file():
-        raise ConfigError(f"{path}: configuration file not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, "configuration file")
     resolved = path.resolve()
     root = resolved.parent.parent if resolved.parent.name == "config" else resolved.parent
     return parse_config(data, source=str(path), root=root)

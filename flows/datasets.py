@@ -23,6 +23,8 @@ class Column:
     maximum: float | None = None
     is_org_nr: bool = False  # ten digits with a valid Luhn check digit
     is_municipality: bool = False  # one of the configured kommunkoder
+    # Set by socek while reading, never delivered (e.g. what kind of id a supplier id was).
+    derived: bool = False
     description: str = ""
 
 
@@ -43,7 +45,12 @@ class Dataset:
 
     @property
     def required_columns(self) -> list[str]:
-        return [c.name for c in self.columns if c.required]
+        return [c.name for c in self.columns if c.required and not c.derived]
+
+    @property
+    def delivered_columns(self) -> tuple[Column, ...]:
+        """The columns a publisher delivers (everything but the derived ones)."""
+        return tuple(c for c in self.columns if not c.derived)
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -105,6 +112,10 @@ _register(Dataset(
         Column("fakturanummer", required=False, nullable=True, description="Invoice number; '-' and blanks mean none"),
         Column("nettobelopp", DECIMAL, description="Net amount in SEK excluding VAT; negative for credit notes"),
         Column("kommun_id", required=False, nullable=True, is_municipality=True, description="Kommunkod of the buyer"),
+        Column("leverantor_id_kind", required=False, nullable=True, derived=True,
+               values=("orgnr", "pseudonym", "masked", "internal", "blank", "invalid"),
+               description="What leverantor_id held as delivered: orgnr, pseudonym (a personal identity number "
+                           "replaced by a keyed hash), masked, internal (publisher's own supplier number), blank or invalid"),
     ),
     key=(),
     period_column="bokforingsdatum",
@@ -116,13 +127,13 @@ _register(Dataset(
     "Agreements between the municipality and social enterprises or idéburna organisations.",
     (
         Column("agreement_id", description="The municipality's id of the agreement"),
-        Column("municipality_code", is_municipality=True),
-        Column("org_nr", is_org_nr=True),
+        Column("municipality_code", is_municipality=True, description="Kommunkod of the municipality that made the agreement"),
+        Column("org_nr", is_org_nr=True, description="Organisation number of the other party, ten digits"),
         Column("type", values=AGREEMENT_TYPES, description="Agreement type"),
-        Column("start_date", DATE),
-        Column("end_date", DATE, nullable=True),
-        Column("annual_value_sek", DECIMAL, nullable=True, minimum=0),
-        Column("description", required=False, nullable=True),
+        Column("start_date", DATE, description="Date the agreement starts"),
+        Column("end_date", DATE, nullable=True, description="Date the agreement ends (blank when open-ended)"),
+        Column("annual_value_sek", DECIMAL, nullable=True, minimum=0, description="Value the municipality commits per year, SEK"),
+        Column("description", required=False, nullable=True, description="Free-text description of the agreement"),
     ),
     key=("agreement_id",),
     plausible_dates=("start_date",),
@@ -132,15 +143,15 @@ _register(Dataset(
     "procurements",
     "Procurements started by the municipality.",
     (
-        Column("procurement_id"),
-        Column("municipality_code", is_municipality=True),
-        Column("published_date", DATE),
-        Column("title"),
-        Column("estimated_value_sek", DECIMAL, nullable=True, minimum=0),
-        Column("procedure", nullable=True),
+        Column("procurement_id", description="The municipality's id of the procurement"),
+        Column("municipality_code", is_municipality=True, description="Kommunkod of the procuring municipality"),
+        Column("published_date", DATE, description="Date the procurement was published (started)"),
+        Column("title", description="Title of the procurement"),
+        Column("estimated_value_sek", DECIMAL, nullable=True, minimum=0, description="Estimated contract value, SEK"),
+        Column("procedure", nullable=True, description="Procurement procedure as delivered (open, simplified, direct award...)"),
         Column("reserved", values=RESERVED, description="Reserved under LOU 4:18, 19:6a, or none"),
-        Column("employment_requirement", BOOL),
-        Column("social_criteria", BOOL),
+        Column("employment_requirement", BOOL, description="The contract requires employment of people far from the labour market (sysselsättningskrav)"),
+        Column("social_criteria", BOOL, description="The procurement sets other social requirements or criteria (sociala hänsyn)"),
         Column("awarded_org_nrs", nullable=True, description="'|'-separated organisation numbers of the winners"),
     ),
     key=("procurement_id",),
@@ -152,12 +163,12 @@ _register(Dataset(
     "grants",
     "Grants decided by the municipality.",
     (
-        Column("grant_id"),
-        Column("municipality_code", is_municipality=True),
-        Column("org_nr", is_org_nr=True),
-        Column("decision_date", DATE),
-        Column("amount_sek", DECIMAL, minimum=0),
-        Column("grant_type", values=GRANT_TYPES),
+        Column("grant_id", description="The municipality's id of the grant decision"),
+        Column("municipality_code", is_municipality=True, description="Kommunkod of the granting municipality"),
+        Column("org_nr", is_org_nr=True, description="Organisation number of the recipient, ten digits"),
+        Column("decision_date", DATE, description="Date of the grant decision"),
+        Column("amount_sek", DECIMAL, minimum=0, description="Amount granted, SEK"),
+        Column("grant_type", values=GRANT_TYPES, description="Kind of grant"),
     ),
     key=("grant_id",),
     period_column="decision_date",
@@ -168,13 +179,13 @@ _register(Dataset(
     "support_activities",
     "Advice, training and networking activities for social enterprises.",
     (
-        Column("activity_id"),
-        Column("municipality_code", is_municipality=True),
-        Column("date", DATE),
-        Column("type", values=ACTIVITY_TYPES),
-        Column("arranger"),
+        Column("activity_id", description="The municipality's id of the activity"),
+        Column("municipality_code", is_municipality=True, description="Kommunkod of the municipality reporting the activity"),
+        Column("date", DATE, description="Date of the activity"),
+        Column("type", values=ACTIVITY_TYPES, description="Kind of activity"),
+        Column("arranger", description="Who arranged the activity, as delivered (free text, internal only)"),
         Column("org_nr", nullable=True, is_org_nr=True, description="Blank for open events"),
-        Column("participants", INT, minimum=0, maximum=10000),
+        Column("participants", INT, minimum=0, maximum=10000, description="Number of participants (people)"),
     ),
     key=("activity_id",),
     period_column="date",
@@ -185,19 +196,19 @@ _register(Dataset(
     "placements",
     "Work-integration placements, aggregated at source (never person-level).",
     (
-        Column("municipality_code", is_municipality=True),
-        Column("year", INT, minimum=1990, maximum=2100),
-        Column("org_nr", is_org_nr=True),
-        Column("referrer"),
-        Column("placement_type", values=PLACEMENT_TYPES),
-        Column("sex", values=("K", "M")),
-        Column("age_band", values=("16-24", "25-64", "65+")),
-        Column("persons_started", INT, minimum=0, maximum=100000),
-        Column("persons_ended", INT, minimum=0, maximum=100000),
-        Column("ended_to_unsubsidised_work", INT, minimum=0, maximum=100000),
-        Column("ended_to_subsidised_work", INT, minimum=0, maximum=100000),
-        Column("ended_to_studies", INT, minimum=0, maximum=100000),
-        Column("participant_days", INT, minimum=0, maximum=10_000_000),
+        Column("municipality_code", is_municipality=True, description="Kommunkod of the referring municipality"),
+        Column("year", INT, minimum=1990, maximum=2100, description="Calendar year of the placements"),
+        Column("org_nr", is_org_nr=True, description="Organisation number of the social enterprise hosting the placements"),
+        Column("referrer", description="Who referred the persons (e.g. the municipality's labour-market unit, social services)"),
+        Column("placement_type", values=PLACEMENT_TYPES, description="Kind of placement"),
+        Column("sex", values=("K", "M"), description="Sex of the persons counted: K women, M men"),
+        Column("age_band", values=("16-24", "25-64", "65+"), description="Age band of the persons counted"),
+        Column("persons_started", INT, minimum=0, maximum=100000, description="Persons who started a placement in the year"),
+        Column("persons_ended", INT, minimum=0, maximum=100000, description="Persons whose placement ended in the year"),
+        Column("ended_to_unsubsidised_work", INT, minimum=0, maximum=100000, description="Of those ended: persons who went on to work without wage subsidy"),
+        Column("ended_to_subsidised_work", INT, minimum=0, maximum=100000, description="Of those ended: persons who went on to work with wage subsidy"),
+        Column("ended_to_studies", INT, minimum=0, maximum=100000, description="Of those ended: persons who went on to studies"),
+        Column("participant_days", INT, minimum=0, maximum=10_000_000, description="Days of participation in the year, all persons together"),
     ),
     key=("year", "org_nr", "referrer", "placement_type", "sex", "age_band"),
     period_column="year",
@@ -207,16 +218,16 @@ _register(Dataset(
     "annual_reports",
     "Figures reported by the enterprises themselves, with consent.",
     (
-        Column("org_nr", is_org_nr=True),
-        Column("year", INT, minimum=1990, maximum=2100),
-        Column("turnover_sek", DECIMAL, nullable=True, minimum=0),
-        Column("revenue_public_sek", DECIMAL, nullable=True, minimum=0),
-        Column("revenue_from_municipality_sek", DECIMAL, nullable=True, minimum=0),
-        Column("employees_k", INT, nullable=True, minimum=0, maximum=100000),
-        Column("employees_m", INT, nullable=True, minimum=0, maximum=100000),
-        Column("participants_k", INT, nullable=True, minimum=0, maximum=100000),
-        Column("participants_m", INT, nullable=True, minimum=0, maximum=100000),
-        Column("fte", DECIMAL, nullable=True, minimum=0, maximum=100000),
+        Column("org_nr", is_org_nr=True, description="Organisation number of the reporting enterprise, ten digits"),
+        Column("year", INT, minimum=1990, maximum=2100, description="Financial year reported"),
+        Column("turnover_sek", DECIMAL, nullable=True, minimum=0, description="Turnover (nettoomsättning), SEK"),
+        Column("revenue_public_sek", DECIMAL, nullable=True, minimum=0, description="Revenue from the public sector (all public bodies), SEK"),
+        Column("revenue_from_municipality_sek", DECIMAL, nullable=True, minimum=0, description="Revenue from the reporting municipality, SEK"),
+        Column("employees_k", INT, nullable=True, minimum=0, maximum=100000, description="Employees on 31 December, women"),
+        Column("employees_m", INT, nullable=True, minimum=0, maximum=100000, description="Employees on 31 December, men"),
+        Column("participants_k", INT, nullable=True, minimum=0, maximum=100000, description="Participants in work integration during the year, women"),
+        Column("participants_m", INT, nullable=True, minimum=0, maximum=100000, description="Participants in work integration during the year, men"),
+        Column("fte", DECIMAL, nullable=True, minimum=0, maximum=100000, description="Full-time equivalents of the enterprise's employees (årsarbetskrafter)"),
     ),
     key=("org_nr", "year"),
     period_column="year",

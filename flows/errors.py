@@ -10,7 +10,14 @@ class ConfigError(SocekError):
 
 
 class InboxError(SocekError):
-    """A delivered file cannot be used at all (unreadable, wrong layout, unsafe path)."""
+    """A delivered file cannot be used at all (unreadable, wrong layout, unsafe path).
+
+    ``rule`` names the reason in ``meta.quarantine``; ``rows_read`` is how many rows were read before
+    the file was refused (they are counted as quarantined, so nothing goes missing).
+    """
+
+    rule = "file:unreadable"
+    rows_read = 0
 
 
 class SourceError(SocekError):

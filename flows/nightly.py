@@ -13,27 +13,34 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows import intake, pipeline
+from flows import pipeline
+from flows.common.runlock import run_lock
 from flows.config import Settings, load_config
-from flows.notify import notify_webhook
-from flows.runlock import run_lock
+from flows.intake import deliveries
+from flows.outputs.notify import notify_webhook
 
 
-@task(name="extract", cache_policy=NO_CACHE)
-def extract_task(settings: Settings, run: pipeline.RunState, mapper=None):
-    with pipeline.timed(run, "extract"):
-        return pipeline.extract(settings, run, mapper=mapper)
+@task(name="intake", cache_policy=NO_CACHE)
+def intake_task(settings: Settings, run: pipeline.RunState, mapper=None):
+    with pipeline.timed(run, "intake"):
+        return pipeline.intake(settings, run, mapper=mapper)
 
 
-# --- per-municipality extract + validate on a Dask cluster ([runner] kind = "dask") ---------------
+@task(name="collect", cache_policy=NO_CACHE)
+def collect_task(settings: Settings, run: pipeline.RunState, result):
+    with pipeline.timed(run, "collect"):
+        return pipeline.collect(settings, run, result)
 
-@task(name="extract-validate-municipality", cache_policy=NO_CACHE)
-def unit_task(unit: intake.Unit, options: intake.UnitOptions) -> intake.UnitResult:
-    return intake.process_unit(unit, options)
+
+# --- per-municipality read + validate on a Dask cluster ([runner] kind = "dask") ------------------
+
+@task(name="read-and-validate-municipality", cache_policy=NO_CACHE)
+def unit_task(unit: deliveries.Unit, options: deliveries.UnitOptions) -> deliveries.UnitResult:
+    return deliveries.process_unit(unit, options)
 
 
 @flow(name="intake-on-dask", log_prints=True)
-def intake_on_dask(units: list[intake.Unit], options: intake.UnitOptions) -> list[intake.UnitResult]:
+def intake_on_dask(units: list[deliveries.Unit], options: deliveries.UnitOptions) -> list[deliveries.UnitResult]:
     """One task per municipality on the Dask task runner; results in the units' order."""
     futures = unit_task.map(units, options=unmapped(options))
     return [future.result() for future in futures]
@@ -51,21 +58,15 @@ def dask_task_runner(settings: Settings):
                                           "processes": True, "dashboard_address": None})
 
 
-def unit_mapper(settings: Settings) -> intake.Mapper | None:
-    """How the units run: None = the default (``flows.intake``: worker processes or in-process)."""
+def unit_mapper(settings: Settings) -> deliveries.Mapper | None:
+    """How the units run: None = the default (``flows.intake.deliveries``: worker processes or in-process)."""
     if settings.runner.kind != "dask":
         return None
 
-    def run_on_dask(units: list[intake.Unit], options: intake.UnitOptions) -> list[intake.UnitResult]:
+    def run_on_dask(units: list[deliveries.Unit], options: deliveries.UnitOptions) -> list[deliveries.UnitResult]:
         return intake_on_dask.with_options(task_runner=dask_task_runner(settings))(units, options)
 
     return run_on_dask
-
-
-@task(name="validate", cache_policy=NO_CACHE)
-def validate_task(settings: Settings, run: pipeline.RunState, result):
-    with pipeline.timed(run, "validate"):
-        return pipeline.validate(settings, run, result)
 
 
 @task(name="load", cache_policy=NO_CACHE)
@@ -103,8 +104,8 @@ def run_stages(settings: Settings, run: pipeline.RunState, full_rebuild: bool = 
     logger = get_run_logger()
     result = None
     try:
-        result, sources = extract_task(settings, run, unit_mapper(settings))
-        result = validate_task(settings, run, result)
+        result = intake_task(settings, run, unit_mapper(settings))
+        sources = collect_task(settings, run, result)
         if not full_rebuild and pipeline.nothing_new(settings, run, result, sources):
             # Same inputs, same SQL: a build would reproduce the published database, its delivery and
             # reports. Record the run only (the rerun costs seconds instead of a rebuild).
@@ -113,7 +114,7 @@ def run_stages(settings: Settings, run: pipeline.RunState, full_rebuild: bool = 
                 run.timings.setdefault(stage, 0.0)
         else:
             load_task(settings, run, result, sources, full_rebuild)
-            intake.cleanup(result)
+            deliveries.cleanup(result)
             views = transform_task(settings, run)
             logger.info("transform ran %d SQL files", views)
             publish_task(settings, run)
@@ -121,7 +122,7 @@ def run_stages(settings: Settings, run: pipeline.RunState, full_rebuild: bool = 
             report_task(settings, run)
         pipeline.amend_run_record(settings, run)
     except Exception as exc:
-        intake.cleanup(result)
+        deliveries.cleanup(result)
         pipeline.record_failure(settings, run, exc)
         notify_webhook(settings, run)
         create_markdown_artifact(key="socek-run-summary", markdown=pipeline.summary_markdown(run),

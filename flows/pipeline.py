@@ -1,7 +1,8 @@
 """The nightly run as plain functions, one per stage; ``flows.nightly`` wraps them in Prefect.
 
-extract -> validate -> load -> transform -> publish -> export. Stages hand each other plain data
-and file paths (never a database connection), so each can be called and tested on its own.
+intake (read and validate the new inbox deliveries) -> collect (Kolada, SCB, bulk registers) ->
+load -> transform -> publish -> export -> report. Stages hand each other plain data and file paths
+(never a database connection), so each can be called and tested on its own.
 """
 
 from __future__ import annotations
@@ -16,15 +17,22 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from flows import external, faults
-from flows import intake as intake_mod
-from flows import warehouse
-from flows.config import Settings
 from flows.catalogue import catalogue_frame
-from flows.exports import ExportError, ensure_writable_folder, write_delivery
-from flows.report import ReportError, write_report
-from flows.secrets import load_hash_key
-from flows.sqlsafe import qualified
+from flows.common import faults
+from flows.config import Settings
+from flows.intake import deliveries
+from flows.intake.deliveries import Intake, Mapper
+from flows.intake.pseudonymise import load_hash_key
+from flows.intake.validation_report import write_validation_report
+from flows.outputs.delivery import ExportError, ensure_writable_folder, write_delivery
+from flows.outputs.report.data import ReportError
+from flows.outputs.report.write import write_report
+from flows.sources import collect as sources_mod
+from flows.sources.collect import ExternalData
+from flows.warehouse import checks, database, meta_tables, sql_runner
+from flows.warehouse import load as loading
+from flows.warehouse import publish as publishing
+from flows.warehouse.sqlsafe import qualified
 
 SUCCEEDED, WARNINGS, FAILED = "succeeded", "warnings", "failed"
 
@@ -89,41 +97,47 @@ def effective_settings(settings: Settings, run: RunState) -> Settings:
     return settings if settings.mode == run.mode else settings.model_copy(update={"mode": run.mode})
 
 
-def extract(settings: Settings, run: RunState, mapper: intake_mod.Mapper | None = None
-            ) -> tuple[intake_mod.Intake, external.ExternalData]:
+def intake(settings: Settings, run: RunState, mapper: Mapper | None = None) -> Intake:
     """Read and validate the new inbox deliveries per municipality (in parallel: ``mapper``, by
-    default worker processes), and collect the external sources."""
+    default worker processes) and write the run's validation report."""
     published = settings.path("warehouse")
-    known = warehouse.known_files(published)
+    known = database.known_files(published)
     if run.full_rebuild:  # the build starts empty, so every delivery must be read again
         known = known.iloc[0:0]
-    hash_key = load_hash_key(settings.path("secrets"))
-    result = intake_mod.extract(settings, known, hash_key, mapper=mapper)
+    result = deliveries.read_deliveries(settings, known, load_hash_key(settings.path("secrets")), mapper=mapper)
     for part, seconds in result.cpu_seconds.items():
-        run.timings[f"extract_{part}_cpu"] = seconds
+        run.timings[f"intake_{part}_cpu"] = seconds
     run.files_seen, run.files_new = result.files_seen, result.files_new
-    keep = warehouse.registered_orgnrs(published) | intake_mod.pending_orgnrs(result)
-    sources = external.collect_all(effective_settings(settings, run), run.today, keep)
+    run.rows_loaded, run.rows_quarantined = result.rows_loaded, result.rows_quarantined
+    run.warnings.extend(result.warnings)
+    write_validation_report(settings.path("reports") / "validation", result, run.run_id)
+    return result
+
+
+def collect(settings: Settings, run: RunState, result: Intake) -> ExternalData:
+    """Collect the regional and national sources; the bulk registers keep the rows of every
+    enterprise in a register (published, or read in this run)."""
+    keep = database.registered_orgnrs(settings.path("warehouse")) | result.orgnrs
+    sources = sources_mod.collect_all(effective_settings(settings, run), run.today, keep)
     run.warnings.extend(sources.warnings)
-    return result, sources
+    return sources
 
 
-def nothing_new(settings: Settings, run: RunState, result: intake_mod.Intake,
-                sources: external.ExternalData) -> bool:
+def nothing_new(settings: Settings, run: RunState, result: Intake, sources: ExternalData) -> bool:
     """True when a build would reproduce the published database: no new file, every external
     payload unchanged, and the same municipalities, parameters (incl. the ``sql/`` fingerprint) and
     catalogue. Such a run only records itself (the rerun costs seconds, not a rebuild)."""
     published = settings.path("warehouse")
     if result.files_new or not published.exists():
         return False
-    con = warehouse.connect(published, read_only=True)
+    con = database.connect(published, read_only=True)
     try:
-        for table, source in external.RAW_TABLES.items():
-            frame = external.with_lineage(sources.results[source].tables[table], sources.results[source], run.run_id)
-            if not external.unchanged(warehouse.payload_hashes(con, table), frame):
+        for table, source in sources_mod.RAW_TABLES.items():
+            frame = sources_mod.with_lineage(sources.results[source].tables[table], sources.results[source], run.run_id)
+            if not sources_mod.unchanged(database.payload_hashes(con, table), frame):
                 return False
-        expected = {"municipalities": warehouse.municipalities_frame(settings),
-                    "parameters": warehouse.parameters_frame(settings),
+        expected = {"municipalities": meta_tables.municipalities_frame(settings),
+                    "parameters": meta_tables.parameters_frame(settings),
                     "indicator_catalogue": catalogue_frame()}
         for table, frame in expected.items():
             current = con.execute(f"select * from meta.{table}").df()
@@ -143,45 +157,31 @@ def _same_rows(left: pd.DataFrame, right: pd.DataFrame) -> bool:
     return len(left) == len(right) and canonical(left) == canonical(right)
 
 
-def validate(settings: Settings, run: RunState, result: intake_mod.Intake) -> intake_mod.Intake:
-    """Account for the rows Great Expectations checked (with the units, in ``extract``); write the
-    readable validation report of the run."""
-    result = intake_mod.validate(settings, result)
-    run.rows_loaded, run.rows_quarantined = result.rows_loaded, result.rows_quarantined
-    run.warnings.extend(result.warnings)
-    report_dir = settings.path("reports") / "validation"
-    report_dir.mkdir(parents=True, exist_ok=True)
-    report = intake_mod.validation_report(result, run.run_id)
-    (report_dir / f"{run.run_id}.json").write_text(intake_mod.dumps(report), encoding="utf-8")
-    (report_dir / f"{run.run_id}.md").write_text(validation_markdown(report), encoding="utf-8")
-    return result
-
-
-def load(settings: Settings, run: RunState, result: intake_mod.Intake, sources: external.ExternalData,
+def load(settings: Settings, run: RunState, result: Intake, sources: ExternalData,
          full_rebuild: bool = False) -> Path:
     """Copy the published database to a build file and load the new rows and records into it."""
     published = settings.path("warehouse")
     check_export_folder(settings)  # fail before an hour of building, not after it
-    for stale in warehouse.remove_stale_builds(published):  # left by a killed run (we hold the run lock)
+    for stale in publishing.remove_stale_builds(published):  # left by a killed run (we hold the run lock)
         print(f"removed {stale}, left behind by an interrupted run")
-    build = warehouse.start_build(published, run.run_id, full_rebuild=full_rebuild)
+    build = publishing.start_build(published, run.run_id, full_rebuild=full_rebuild)
     run.build_file = build
     loaded_at = run.started_at.replace(tzinfo=None)
-    con = warehouse.connect(build)
+    con = database.connect(build)
     try:
         con.execute("begin transaction")
-        warehouse.create_tables(con)
+        sql_runner.create_tables(con)
         if full_rebuild:
             keep_run_history(con, published)
-        warehouse.replace_table(con, "meta", "municipalities", warehouse.municipalities_frame(settings))
-        warehouse.replace_table(con, "meta", "parameters", warehouse.parameters_frame(settings))
-        warehouse.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
+        loading.replace_table(con, "meta", "municipalities", meta_tables.municipalities_frame(settings))
+        loading.replace_table(con, "meta", "parameters", meta_tables.parameters_frame(settings))
+        loading.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
         for batch in result.batches.values():
-            warehouse.insert_file_records(con, batch.files, run.run_id)
-            warehouse.insert_raw(con, batch, run.run_id, loaded_at)
-            warehouse.insert_frame(con, "quarantine", batch.quarantine, run.run_id)
-            warehouse.insert_frame(con, "validation_results", batch.results, run.run_id)
-        warehouse.apply_supersession(con)
+            loading.insert_file_records(con, batch.files, run.run_id)
+            loading.insert_raw(con, batch, run.run_id, loaded_at)
+            loading.insert_frame(con, "quarantine", batch.quarantine, run.run_id)
+            loading.insert_frame(con, "validation_results", batch.results, run.run_id)
+        loading.apply_supersession(con)
         load_external(con, sources, run.run_id)
         faults.checkpoint("load")  # the crash tests kill the run here (see flows/faults.py)
         con.execute("commit")
@@ -195,7 +195,7 @@ def keep_run_history(con, published: Path) -> None:
     record of what happened, not something the inbox can reproduce."""
     if not published.exists():
         return
-    previous = warehouse.connect(published, read_only=True)
+    previous = database.connect(published, read_only=True)
     try:
         runs = previous.execute("select * from meta.runs").df()
     finally:
@@ -207,46 +207,46 @@ def keep_run_history(con, published: Path) -> None:
         con.unregister("_previous_runs")
 
 
-def load_external(con, sources: external.ExternalData, run_id: str) -> None:
+def load_external(con, sources: ExternalData, run_id: str) -> None:
     """Replace each external raw table whose payloads changed; record how each source was obtained.
 
     The same bulk file yields more rows once a newly delivered register lists more org nrs (they
     are kept whatever their legal form or address), so a table is kept only when both its payload
     hashes and its row count are unchanged.
     """
-    for table, source in external.RAW_TABLES.items():
+    for table, source in sources_mod.RAW_TABLES.items():
         result = sources.results[source]
-        frame = external.with_lineage(result.tables[table], result, run_id)
+        frame = sources_mod.with_lineage(result.tables[table], result, run_id)
         held = con.execute(f"select count(*) from {qualified('raw', table)}").fetchone()[0]
-        if external.unchanged(warehouse.payload_hashes(con, table), frame) and held == len(frame):
+        if sources_mod.unchanged(database.payload_hashes(con, table), frame) and held == len(frame):
             continue
-        warehouse.replace_table(con, "raw", table, frame)
-    warehouse.replace_table(con, "meta", "source_status", sources.status_frame(run_id))
+        loading.replace_table(con, "raw", table, frame)
+    loading.replace_table(con, "meta", "source_status", sources.status_frame(run_id))
 
 
 def transform(settings: Settings, run: RunState) -> int:
     """Run every file of sql/ against the build file."""
-    con = warehouse.connect(run.build_file)
+    con = database.connect(run.build_file)
     try:
-        return len(warehouse.transform(con))
+        return len(sql_runner.transform(con))
     finally:
         con.close()
 
 
 def publish(settings: Settings, run: RunState) -> None:
     """Check the build (accounting, every view selectable), record the run, swap it into place."""
-    con = warehouse.connect(run.build_file)
+    con = database.connect(run.build_file)
     try:
-        warehouse.check_accounting(con)
-        warehouse.check_views(con)
+        checks.check_accounting(con)
+        checks.check_views(con)
         run.status = run.outcome
         run.finished_at = datetime.now(timezone.utc)
-        warehouse.record_run(con, run.record())
+        loading.record_run(con, run.record())
         con.execute("checkpoint")
     finally:
         con.close()
     check_export_folder(settings)
-    warehouse.publish(run.build_file, settings.path("warehouse"))
+    publishing.publish(run.build_file, settings.path("warehouse"))
     run.published = True
 
 
@@ -292,14 +292,14 @@ def amend_run_record(settings: Settings, run: RunState) -> None:
     published = settings.path("warehouse")
     run.status = FAILED if run.error else run.outcome
     run.finished_at = datetime.now(timezone.utc)
-    build = warehouse.start_build(published, run.run_id + "-final")
-    con = warehouse.connect(build)
+    build = publishing.start_build(published, run.run_id + "-final")
+    con = database.connect(build)
     try:
-        warehouse.record_run(con, run.record())
+        loading.record_run(con, run.record())
         con.execute("checkpoint")
     finally:
         con.close()
-    warehouse.publish(build, published)
+    publishing.publish(build, published)
 
 
 def discard_build(run: RunState) -> None:
@@ -320,42 +320,22 @@ def record_failure(settings: Settings, run: RunState, error: BaseException) -> N
     discard_build(run)
     if not published.exists():
         return
-    build = warehouse.build_path(published, run.run_id + "-failed")
+    build = database.build_path(published, run.run_id + "-failed")
     try:
-        warehouse.start_build(published, run.run_id + "-failed")
-        con = warehouse.connect(build)
+        publishing.start_build(published, run.run_id + "-failed")
+        con = database.connect(build)
         try:
-            warehouse.create_tables(con)
-            warehouse.record_run(con, run.record())
+            sql_runner.create_tables(con)
+            loading.record_run(con, run.record())
             con.execute("checkpoint")
         finally:
             con.close()
-        warehouse.publish(build, published)
+        publishing.publish(build, published)
     except Exception as exc:  # noqa: BLE001 - e.g. the disk that failed the run is still full
         # The run's own error stands and is reported; the published database stays as it was.
         for path in (build, build.with_name(build.name + ".wal")):
             path.unlink(missing_ok=True)
         run.error += f" (and the failure could not be recorded in meta.runs: {exc})"
-
-
-def validation_markdown(report: dict) -> str:
-    """The run's validation report in plain words, for analysts."""
-    lines = [f"# Validation report, run {report['run_id']}", ""]
-    if not report["files"]:
-        lines.append("No new files were delivered in this run.")
-    for f in report["files"]:
-        lines.append(f"## {f['path']}")
-        lines.append(f"- dataset: {f['dataset']}, profile: {f['profile']}, status: **{f['status']}**")
-        if f["reason"]:
-            lines.append(f"- reason: {f['reason']}")
-        lines.append(f"- rows read {f['rows_read']}, loaded {f['rows_loaded']}, quarantined {f['rows_quarantined']}")
-        for p in f["problems"][:200]:
-            where = f"row {p['row']}" if p["row"] is not None else "whole file"
-            lines.append(f"  - {where}: {p['reason']} (rule `{p['rule']}`)")
-        if len(f["problems"]) > 200:
-            lines.append(f"  - ... and {len(f['problems']) - 200} more (see meta.quarantine)")
-        lines.append("")
-    return "\n".join(lines) + "\n"
 
 
 def summary_markdown(run: RunState) -> str:

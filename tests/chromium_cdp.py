@@ -21,7 +21,7 @@ from pathlib import Path
 
 from websockets.sync.client import connect
 
-from flows.report import chromium_base_args
+from flows.outputs.report.pdf import chromium_base_args
 
 START_TIMEOUT_SECONDS = 30
 COMMAND_TIMEOUT_SECONDS = 30

@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 
 from flows.config import Settings, load_config
-from flows.demo import OFFICIAL_TEST_PERSONNUMMER
-from flows.identifiers import looks_like_personnummer
+from flows.demo.model import OFFICIAL_TEST_PERSONNUMMER
+from flows.common.identifiers import looks_like_personnummer
 from tests.conftest import ROOT
 from tests.e2e import write_config
 
@@ -83,8 +83,8 @@ def _toml(value: object) -> str:
 
 def small_project(folder: Path, *, scale: float = 0.5, **config_options) -> Settings:
     """A small project in ``folder``: config, demo inbox at ``scale`` and a local hashing key."""
-    from flows.demo import write_demo_inbox
-    from flows.secrets import ensure_local_key
+    from flows.demo.deliveries import write_demo_inbox
+    from flows.intake.pseudonymise import ensure_local_key
 
     settings = load_config(write_small_config(folder, **config_options))
     ensure_local_key(settings.path("secrets"))

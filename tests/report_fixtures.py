@@ -1,10 +1,10 @@
 """A published-style warehouse for the report tests, built once per test session.
 
-The synthetic demo registers (``flows.demo``: Lekeberg's 2022 enterprise and the rest of the county),
+The synthetic demo registers (``flows.demo.registers``: Lekeberg's 2022 enterprise and the rest of the county),
 invented context figures (SCB population, Kolada values, bulk-register candidates), realistic
 ``meta.files`` rows, a recorded run, source statuses and some quarantined rows are loaded into a
 DuckDB file and every file of ``sql/`` is run once, as a run builds and publishes the warehouse.
-``flows.report.write_report`` then opens it read-only, as it opens the published one.
+``flows.outputs.report.sections.write_report`` then opens it read-only, as it opens the published one.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from flows import demo, warehouse
+from flows.demo import registers as demo
+from flows.warehouse import load as loading
+from flows.warehouse import meta_tables
+from flows.warehouse import sql_runner
 from flows.config import load_config
 from flows.catalogue import catalogue_frame
 
@@ -89,10 +92,10 @@ def build_database(path: Path, settings=None, seed: int = 42) -> Path:
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
     try:
-        warehouse.create_tables(con)
-        warehouse.replace_table(con, "meta", "municipalities", warehouse.municipalities_frame(settings))
-        warehouse.replace_table(con, "meta", "parameters", warehouse.parameters_frame(settings))
-        warehouse.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
+        sql_runner.create_tables(con)
+        loading.replace_table(con, "meta", "municipalities", meta_tables.municipalities_frame(settings))
+        loading.replace_table(con, "meta", "parameters", meta_tables.parameters_frame(settings))
+        loading.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
         loaded_at = pd.Timestamp(RUN_STARTED)
         for qualified_name, frame in rows.items():
             _insert(con, qualified_name, frame.assign(_row_number=range(1, len(frame) + 1), _loaded_at=loaded_at,
@@ -100,7 +103,7 @@ def build_database(path: Path, settings=None, seed: int = 42) -> Path:
         _insert(con, "meta.files", files)
         for qualified_name, context_rows in context_tables(settings).items():
             _insert(con, qualified_name, context_rows)
-        warehouse.record_run(con, {
+        loading.record_run(con, {
             "run_id": RUN_ID, "started_at": RUN_STARTED, "finished_at": "2026-03-01 02:04:10",
             "status": "succeeded", "mode": "offline", "files_seen": len(files), "files_new": len(files),
             "rows_loaded": sum(f["rows_loaded"] for f in files),
@@ -116,8 +119,7 @@ def build_database(path: Path, settings=None, seed: int = 42) -> Path:
                             [f"{code}-{name}", 10_000 + row_number, name,
                              "org_nr:check_digit" if row_number == 1 else "nettobelopp:decimal",
                              "test reason", "{}", RUN_ID])
-        # every view; not the tables sql/60_publish materialises from them (the report never reads them)
-        warehouse.run_sql_files(con, [f for f in warehouse.sql_files() if f.parent.name != "60_publish"])
+        sql_runner.transform(con)
         con.execute("checkpoint")
     finally:
         con.close()

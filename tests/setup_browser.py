@@ -1,6 +1,6 @@
 """Make headless Chromium available for the browser tests (``python -m tests.setup_browser``).
 
-``make test`` runs this before pytest. When no Chromium is found (``flows.report.find_chromium``:
+``make test`` runs this before pytest. When no Chromium is found (``flows.outputs.report.sections.find_chromium``:
 $SOCEK_CHROMIUM, /usr/bin/chromium, or one on PATH), we are root and apt is available, it installs
 Debian's ``chromium`` (apt-get update, then install -y --no-install-recommends chromium). It prints
 what it did and never fails the build: when the install is impossible the browser tests in
@@ -19,8 +19,8 @@ APT_TIMEOUT_SECONDS = 900
 
 
 def find_chromium() -> str | None:
-    """The Chromium the report and its tests will use (``flows.report.find_chromium``)."""
-    from flows.report import find_chromium as find  # imported here: a broken import must not fail the build
+    """The Chromium the report and its tests will use (``flows.outputs.report.sections.find_chromium``)."""
+    from flows.outputs.report.pdf import find_chromium as find
 
     return find()
 

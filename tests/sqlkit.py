@@ -10,9 +10,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from flows import warehouse
+from flows.warehouse import load as loading
+from flows.warehouse import sql_runner
 from flows.config import load_config
-from flows.warehouse import municipalities_frame, parameters_frame
+from flows.warehouse.meta_tables import municipalities_frame, parameters_frame
 
 DEFAULT_FILE = "f-test"
 
@@ -20,9 +21,9 @@ DEFAULT_FILE = "f-test"
 def fixture_db(tables: dict[str, list[dict]], settings=None, files: list[dict] | None = None):
     settings = settings or load_config()
     con = duckdb.connect()
-    warehouse.create_tables(con)
-    warehouse.replace_table(con, "meta", "municipalities", municipalities_frame(settings))
-    warehouse.replace_table(con, "meta", "parameters", parameters_frame(settings))
+    sql_runner.create_tables(con)
+    loading.replace_table(con, "meta", "municipalities", municipalities_frame(settings))
+    loading.replace_table(con, "meta", "parameters", parameters_frame(settings))
     seen_files: dict[tuple[str, str], dict] = {}
     for qualified_name, rows in tables.items():
         schema, table = qualified_name.split(".")
@@ -63,8 +64,8 @@ def fixture_db(tables: dict[str, list[dict]], settings=None, files: list[dict] |
         con.register("_files", frame[cols])
         con.execute("insert into meta.files select * from _files")
         con.unregister("_files")
-        warehouse.apply_supersession(con)
-    warehouse.transform(con)
+        loading.apply_supersession(con)
+    sql_runner.transform(con)
     return con
 
 

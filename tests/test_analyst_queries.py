@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import warehouse
+from flows.warehouse import load as loading
 from flows.catalogue import catalogue_frame
 from tests.sqlkit import fixture_db
 from tests.test_indicators import LEDGER_FILES, LEKEBERG, county_tables, placement, posting
@@ -47,7 +47,7 @@ def story_tables() -> dict[str, list[dict]]:
 @pytest.fixture(scope="module")
 def con():
     connection = fixture_db(story_tables(), files=LEDGER_FILES)
-    warehouse.replace_table(connection, "meta", "indicator_catalogue", catalogue_frame())
+    loading.replace_table(connection, "meta", "indicator_catalogue", catalogue_frame())
     yield connection
     connection.close()
 

@@ -16,19 +16,12 @@ import pandas as pd
 import pytest
 
 from flows.errors import SourceError
-from flows.identifiers import luhn_check_digit
-from flows.sources.bolagsverket import (
-    BOLAGSVERKET_COLUMNS,
-    SCB_COLUMNS,
-    BulkFileError,
-    BulkParseResult,
-    _LimitedReader,
-    detect_encoding,
-    parse_bolagsverket_lines,
-    parse_bolagsverket_zip,
-    parse_scb_lines,
-    parse_scb_zip,
-)
+from flows.common.identifiers import luhn_check_digit
+from flows.sources.bolagsverket import BOLAGSVERKET_COLUMNS, parse_bolagsverket_lines, parse_bolagsverket_zip
+from flows.sources.scb_bulk import SCB_COLUMNS, parse_scb_lines, parse_scb_zip
+from flows.sources.bulk_records import BulkFileError, BulkParseResult
+from flows.sources.bulk_zip import _LimitedReader
+from flows.common.encoding import detect_encoding
 
 PREFIXES = [str(n) for n in range(690, 720)]
 POSTORTER = ["LEKEBERG", "FJUGESTA", "ÖREBRO", "HÄLLEFORS", "KUMLA"]

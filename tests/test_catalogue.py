@@ -8,9 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from flows.catalogue import (CATALOGUE_COLUMNS, DEFAULT_CATALOGUE, CatalogueError, catalogue_frame,
-                             load_catalogue, parse_catalogue, warehouse_problems)
+from flows.catalogue import (
+    CATALOGUE_COLUMNS,
+    DEFAULT_CATALOGUE,
+    CatalogueError,
+    catalogue_frame,
+    load_catalogue,
+    parse_catalogue,
+    warehouse_problems,
+)
 from flows.errors import ConfigError
+from flows.warehouse.sql_runner import parse_sql
 from tests.sqlkit import rows
 from tests.test_indicators import county_db
 
@@ -141,9 +149,9 @@ def test_warehouse_problems_reports_a_missing_view_and_an_unknown_one(con):
 def test_every_indicator_view_is_in_all_values(con):
     text = (INDICATOR_SQL / "all_values.sql").read_text(encoding="utf-8")
     inserted = set(re.findall(r"from indicators\.(se\d{2}_\w+)\)", text))
-    described = set(re.findall(r"describe indicators\.(se\d{2}_\w+);", text))
+    read = {name.removeprefix("indicators.") for name in parse_sql("all_values.sql", text).reads}
     views = {p.stem for p in INDICATOR_SQL.glob("se*.sql")}
-    assert inserted == views and described == views
+    assert inserted == views and read >= views  # the SQL runner orders all_values after every view
     ids = {i for (i,) in rows(con, "select distinct indicator_id from indicators.all_values")}
     assert ids == {f"SE{n:02d}" for n in range(1, 21)}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows import warehouse
+from flows.warehouse import sql_runner
 from tests.sqlkit import rows
 from tests.test_indicators import county_db
 
@@ -24,7 +24,7 @@ def blank(comment) -> bool:
 def test_the_build_has_objects_in_every_schema(con):
     schemas = {s for (s,) in rows(con, """select distinct schema_name from duckdb_tables()
                                           union select distinct schema_name from duckdb_views() where not internal""")}
-    assert set(warehouse.SCHEMAS) <= schemas
+    assert set(sql_runner.SCHEMAS) <= schemas
 
 
 def test_every_table_has_a_comment(con):

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from flows.errors import AlreadyRunningError
-from flows.runlock import run_lock
+from flows.common.runlock import run_lock
 from tests.faultkit import (
     cli_env, content_hashes, prefect_api_url, quiet_night, run_cli, run_in_process, start_cli, write_small_config,
 )

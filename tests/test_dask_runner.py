@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from flows.config import load_config
-from flows.demo_setup import prepare_demo
+from flows.demo.setup import prepare_demo
 from tests.e2e import write_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.prefect]

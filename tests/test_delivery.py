@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from frictionless import validate
 
-from flows.exports import (CATALOGUE_FILE, CHECKSUM_FILE, EXCEL_FILE, PACKAGE_FILE, VALUE_COLUMNS, VALUES_FILE,
+from flows.outputs.delivery import (CATALOGUE_FILE, CHECKSUM_FILE, EXCEL_FILE, PACKAGE_FILE, VALUE_COLUMNS, VALUES_FILE,
                            write_delivery)
 from tests.test_indicators import HOSTILE_ARRANGERS, LEKEBERG, county_db
 

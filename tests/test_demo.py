@@ -17,11 +17,13 @@ import pytest
 
 from flows.config import load_config
 from flows.datasets import ACTIVITY_TYPES, AGREEMENT_TYPES, DATASETS, GRANT_TYPES
-from flows.demo import (LEKEBERG, OFFICIAL_TEST_PERSONNUMMER, STORY_NAME, STORY_ORG_NR, generate_enterprises,
-                        generate_registers, write_demo_inbox, write_demo_snapshots)
+from flows.demo.model import LEKEBERG, OFFICIAL_TEST_PERSONNUMMER, STORY_NAME, STORY_ORG_NR
+from flows.demo.enterprises import generate_enterprises
+from flows.demo.registers import generate_registers, write_demo_snapshots
+from flows.demo.deliveries import write_demo_inbox
 from flows.errors import InboxError
-from flows.identifiers import is_valid_orgnr, looks_like_personnummer
-from flows.sources.inbox import MissingColumnError, read_delivery
+from flows.common.identifiers import is_valid_orgnr, looks_like_personnummer
+from flows.intake.canonical import MissingColumnError, read_delivery
 
 CONFIG = Path(__file__).resolve().parents[1] / "config" / "pipeline.toml"
 HASH_KEY = b"test-key"
@@ -102,7 +104,7 @@ def test_a_different_seed_gives_different_data(settings):
 def test_registers_cover_every_municipality_and_dataset_in_canonical_columns(settings, registers):
     assert set(registers) == {(code, name) for code in settings.municipality_codes for name in DATASETS}
     for (code, name), frame in registers.items():
-        assert list(frame.columns) == DATASETS[name].column_names, (code, name)
+        assert list(frame.columns) == [c.name for c in DATASETS[name].delivered_columns], (code, name)
         assert len(frame) > 0, (code, name)
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from flows.config import BulkSettings
-from flows.demo_bulk import (
+from flows.demo.bulk import (
     BOLAGSVERKET_MEMBER,
     BOLAGSVERKET_ZIP,
     NOTE,
@@ -22,8 +22,10 @@ from flows.demo_bulk import (
     TEST_PERSONNUMMER,
     write_bulk_snapshots,
 )
-from flows.identifiers import is_valid_orgnr, luhn_check_digit, looks_like_personnummer
-from flows.sources.bolagsverket import BulkParseResult, parse_bolagsverket_zip, parse_scb_zip
+from flows.common.identifiers import is_valid_orgnr, luhn_check_digit, looks_like_personnummer
+from flows.sources.bulk_records import BulkParseResult
+from flows.sources.bolagsverket import parse_bolagsverket_zip
+from flows.sources.scb_bulk import parse_scb_zip
 
 PREFIXES = [str(n) for n in range(690, 720)]
 POSTORTER = ["LEKEBERG", "FJUGESTA", "LAXÅ", "HALLSBERG", "DEGERFORS", "HÄLLEFORS", "KOPPARBERG",

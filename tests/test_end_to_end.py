@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from flows.config import load_config
-from flows.demo_setup import prepare_demo
+from flows.demo.setup import prepare_demo
 from tests.e2e import write_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.prefect]
@@ -79,7 +79,7 @@ def test_first_run_publishes_and_exports(demo):
 
 
 def test_every_file_is_accounted_for(demo):
-    from flows.sources.inbox import discover
+    from flows.intake.discovery import discover
 
     published, settings = demo["published"], demo["settings"]
     inbox = settings.path("inbox")
@@ -126,7 +126,7 @@ def test_meta_runs_has_status_and_stage_timings(demo):
     rows = _query(demo["published"], "select status, stage_timings from meta.runs order by started_at")
     assert [r[0] for r in rows] == ["warnings", "succeeded"]
     for _, timings in rows:
-        assert {"extract", "validate", "load", "transform"} <= set(__import__("json").loads(timings))
+        assert {"intake", "collect", "load", "transform", "publish", "export", "report"} <= set(__import__("json").loads(timings))
 
 
 def test_redelivered_file_under_another_name_loads_nothing(demo, tmp_path):

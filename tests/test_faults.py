@@ -34,9 +34,10 @@ from datetime import date
 import duckdb
 import pytest
 
-from flows import cli, external
+from flows import cli
+from flows.sources import collect as external
 from flows.config import load_config
-from flows.sources.landing import collect_kolada
+from flows.sources.api import collect_kolada
 from tests.faultkit import (
     NO_CHROMIUM, SOCEK, cli_env, content_hashes, kill_group, prefect_api_url, run_cli, sha256_of, small_project, start_cli, wait_for,
 )
@@ -303,7 +304,7 @@ def test_next_run_after_the_kills_equals_an_uninterrupted_run(night, recovered, 
 
 
 def test_published_database_is_never_missing_and_last_good_opens(night, recovered):
-    from flows.warehouse import last_good_path
+    from flows.warehouse.database import last_good_path
 
     last_good = last_good_path(night["published"])
     assert query(last_good, "select count(*) from meta.runs")[0][0] >= 1
@@ -339,7 +340,7 @@ def test_operations_doc_names_only_tests_that_exist():
 
 
 def test_fault_hooks_are_inert_unless_asked_and_do_what_they_say(tmp_path, monkeypatch):
-    from flows import faults
+    from flows.common import faults
 
     for name in (faults.PAUSE, faults.CRASH, faults.FAIL):
         monkeypatch.delenv(name, raising=False)
@@ -350,7 +351,7 @@ def test_fault_hooks_are_inert_unless_asked_and_do_what_they_say(tmp_path, monke
         faults.checkpoint("publish")
     monkeypatch.delenv(faults.FAIL)
     marker = tmp_path / "marker"
-    code = "from flows import faults; faults.checkpoint('load'); print('after', flush=True)"
+    code = "from flows.common import faults; faults.checkpoint('load'); print('after', flush=True)"
     paused = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT,
                             env=cli_env(SOCEK_FAULT_PAUSE="load", SOCEK_FAULT_MARKER=str(marker),
                                         SOCEK_FAULT_PAUSE_SECONDS="0"))

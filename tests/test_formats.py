@@ -15,8 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flows.errors import InboxError
-from flows.sources import formats
-from flows.sources.formats import EXTRA, ROW_NUMBER, TEXT_DTYPE, linked_pages, read_table
+from flows.intake import csv_reader
+from flows.intake import table as raw_table
+from flows.intake.table import EXTRA, ROW_NUMBER, TEXT_DTYPE
+from flows.intake.json_reader import linked_pages
+from flows.intake.formats import read_table
 
 ENCODINGS = {
     # name reported by the reader -> how to produce the bytes
@@ -150,10 +153,10 @@ def test_fast_and_careful_parsers_agree(rows, delimiter, ending):
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator=ending).writerows([header, *rows])
     text = buffer.getvalue()
-    fast = formats._parse_fast(text, delimiter, header, header, 1000)
-    careful = formats._parse_careful(text, delimiter, Path("x.csv"), 1000)
+    fast = csv_reader._parse_fast(text, delimiter, header, header, 1000)
+    careful = csv_reader._parse_careful(text, delimiter, Path("x.csv"), 1000)
     if fast is not None:
-        pd.testing.assert_frame_equal(formats._drop_blank_rows(fast)[0], formats._drop_blank_rows(careful)[0])
+        pd.testing.assert_frame_equal(raw_table.drop_blank_rows(fast)[0], raw_table.drop_blank_rows(careful)[0])
 
 
 # --- refusals -----------------------------------------------------------------------------------

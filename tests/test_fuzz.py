@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from flows.datasets import DATASETS
 from flows.errors import InboxError
 from flows.quality.validate import validate_batch
-from flows.sources.formats import read_table
-from flows.sources.inbox import to_canonical
-from flows.sources.profiles import get_profile
+from flows.intake.formats import read_table
+from flows.intake.canonical import to_canonical
+from flows.intake.profiles import get_profile
 
 KEY = b"test-key-not-a-secret"
 GRANTS = DATASETS["grants"]
@@ -290,7 +290,7 @@ def test_an_api_answer_of_the_wrong_shape_falls_back_instead_of_crashing(tmp_pat
     from flows.config import load_config
     from flows.sources import kolada, scb
     from flows.sources.http import Fetched
-    from flows.sources.landing import _collect
+    from flows.sources.api import _collect
 
     settings = load_config(Path(__file__).resolve().parents[1] / "config" / "pipeline.toml")
     landing = tmp_path_factory.mktemp("landing")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timezone
 
 import pytest
 
@@ -67,7 +68,10 @@ def test_retry_after_forms() -> None:
     assert parse_retry_after("5") == 5.0
     assert parse_retry_after(" 2.5 ") == 2.5
     assert parse_retry_after("-1") == 0.0
-    assert parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT") is None
+    now = datetime(2026, 10, 21, 7, 27, 30, tzinfo=timezone.utc)
+    assert parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT", now=now) == 30.0  # an HTTP date
+    assert parse_retry_after("Wed, 21 Oct 2026 07:00:00 GMT", now=now) == 0.0  # already past
+    assert parse_retry_after("next tuesday") is None  # unreadable: the exponential back-off applies
     assert parse_retry_after(None) is None
 
 

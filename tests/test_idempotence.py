@@ -14,7 +14,9 @@ from datetime import date
 import duckdb
 import pytest
 
-from flows import external, pipeline, warehouse
+from flows import pipeline
+from flows.sources import collect as external
+from flows.warehouse import sql_runner
 from flows.config import load_config
 from tests.conftest import ROOT
 from tests.faultkit import quiet_night, write_small_config
@@ -70,7 +72,7 @@ def test_new_registrations_get_their_register_rows_although_the_bulk_file_is_unc
     newcomer = _an_org_nr_filtered_out(set(register["org_nr"]))
     con = duckdb.connect()
     try:
-        warehouse.create_tables(con)
+        sql_runner.create_tables(con)
         pipeline.load_external(con, first, "run-1")
         later = external.collect_all(settings, day, {newcomer})
         pipeline.load_external(con, later, "run-2")

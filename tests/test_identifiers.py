@@ -2,7 +2,7 @@
 
 import pytest
 
-from flows.identifiers import (format_orgnr, is_valid_orgnr, looks_like_personnummer, luhn_check_digit,
+from flows.common.identifiers import (format_orgnr, is_valid_orgnr, looks_like_personnummer, luhn_check_digit,
                                normalise_id, pseudonymise)
 
 

@@ -21,13 +21,12 @@ from hypothesis import strategies as st
 
 from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT
 from flows.errors import InboxError
-from flows.identifiers import luhn_check_digit, looks_like_personnummer, pseudonymise
-from flows.sources.formats import EXTRA, ROW_NUMBER
-from flows.sources.inbox import (
-    LEVERANTOR_ID_KIND, ORIGINAL, SUPPLIER_ID_KINDS, Delivery, MissingColumnError, MissingHashKeyError, UnsafePathError,
-    discover, inbox_path, read_delivery,
-)
-from flows.sources.layouts import write_table
+from flows.common.identifiers import luhn_check_digit, looks_like_personnummer, pseudonymise
+from flows.intake.table import EXTRA, ROW_NUMBER
+from flows.intake.canonical import LEVERANTOR_ID_KIND, ORIGINAL, SUPPLIER_ID_KINDS, MissingColumnError, read_delivery
+from flows.intake.discovery import Delivery, UnsafePathError, discover, inbox_path
+from flows.intake.pseudonymise import MissingHashKeyError
+from flows.demo.layouts import write_table
 
 KEY = b"test-key-not-a-secret"
 TEST_PNR_FORMS = ("19900101-2385", "199001012385", "900101-2385", "9001012385")
@@ -389,7 +388,7 @@ def sample_frame(dataset: str) -> pd.DataFrame:
         return sample[:2] + [None if blank_allowed else sample[2]]
 
     contract = DATASETS[dataset]
-    return pd.DataFrame({column.name: column_values(column) for column in contract.columns})
+    return pd.DataFrame({column.name: column_values(column) for column in contract.delivered_columns})
 
 
 @pytest.mark.parametrize("profile", ["canonical", "canonical-sv"])

@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 
-from flows import warehouse
+from flows.warehouse import load as loading
 from flows.catalogue import catalogue_frame
 from tests.sqlkit import fixture_db, rows
 
@@ -200,7 +200,7 @@ def county_db():
     """The county warehouse (catalogue loaded), built once per test process and shared read-only by
     the indicator, disclosure, catalogue, delivery and comment tests."""
     con = fixture_db(county_tables(), files=LEDGER_FILES)
-    warehouse.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
+    loading.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
     return con
 
 

@@ -8,9 +8,9 @@ import shutil
 import duckdb
 import pytest
 
-from flows import faults
+from flows.common import faults
 from flows.config import load_config
-from flows.notify import notify_webhook
+from flows.outputs.notify import notify_webhook
 from flows.pipeline import new_run
 from tests.faultkit import RUN_IDENTITY, content_hashes, quiet_night, run_in_process, write_small_config
 from tests.support.httpserver import Reply, ScriptedServer

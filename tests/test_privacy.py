@@ -13,9 +13,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from flows.identifiers import looks_like_personnummer
-from flows.secrets import ENV_VAR
-from flows.sources.layouts import write_table
+from flows.common.identifiers import looks_like_personnummer
+from flows.intake.pseudonymise import ENV_VAR
+from flows.demo.layouts import write_table
 from tests.faultkit import (
     TEST_PERSONNUMMER, personnummer_in_warehouse, quiet_night, run_in_process, small_project,
 )

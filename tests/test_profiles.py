@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from flows.errors import ConfigError
-from flows.sources.profiles import (
+from flows.intake.profiles import (
     ANY_DATASET, DEFAULT_PROFILE_DIR, get_profile, header_key, load_profile, load_profiles,
 )
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from flows import report
+from flows.outputs.report import pdf as report_pdf
+from flows.outputs.report import write as report_write
 from tests.report_fixtures import demo_warehouse
 
 pytestmark = pytest.mark.browser
@@ -48,7 +49,7 @@ Array.from(document.querySelectorAll('figure.chart')).map(f => {
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    binary = report.find_chromium()
+    binary = report_pdf.find_chromium()
     if binary is None:
         override = os.environ.get("SOCEK_CHROMIUM")
         where = (f"SOCEK_CHROMIUM={override} is not an executable" if override
@@ -76,7 +77,7 @@ class _RecordingHandler(SimpleHTTPRequestHandler):
 def served(tmp_path_factory):
     """The Lekeberg report written from the demo warehouse and served on 127.0.0.1."""
     root = tmp_path_factory.mktemp("reports")
-    result = report.write_report(demo_warehouse(), root, "1814", chromium=None)
+    result = report_write.write_report(demo_warehouse(), root, "1814", chromium=None)
     requests: list[str] = []
     handler = type("Handler", (_RecordingHandler,), {"requests": requests})
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
@@ -157,7 +158,7 @@ def test_print_layout_keeps_every_section_and_chart(page):
 
 
 def test_pdf_is_printed_beside_the_html(chromium, tmp_path):
-    result = report.write_report(demo_warehouse(), tmp_path, "1880", chromium=chromium)
+    result = report_write.write_report(demo_warehouse(), tmp_path, "1880", chromium=chromium)
     assert result.pdf_path == tmp_path / "1880" / "redovisning-2025.pdf"
     data = result.pdf_path.read_bytes()
     assert data.startswith(b"%PDF-") and len(data) > 20_000

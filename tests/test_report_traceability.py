@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import report
-from flows.query import open_read_only  # the report's own settings: DuckDB refuses two kinds in one process
+from flows.outputs.report import write as report_write
+from flows.outputs.query import open_read_only  # the report's own settings: DuckDB refuses two kinds in one process
 from tests.report_fixtures import demo_warehouse
 
 STORY = "7696405120"
@@ -27,7 +27,7 @@ NBSP = "\u00a0"
 
 
 def swedish(number: float, unit: str = "") -> str:
-    """Formatted independently of flows.report_html: thousands spaced, whole numbers."""
+    """Formatted independently of flows.outputs.report.html: thousands spaced, whole numbers."""
     text = f"{round(number):,}".replace(",", NBSP)
     return f"{text}{NBSP}{unit}" if unit else text
 
@@ -53,7 +53,7 @@ def published() -> Path:
 
 @pytest.fixture(scope="module")
 def page(published) -> tuple[str, Sections]:
-    html, _ = report.render_report(published, "1814", 2025)
+    html, _ = report_write.render_report(published, "1814", 2025)
     return html, Sections(html)
 
 
@@ -171,7 +171,7 @@ def _moved(published: Path, folder: Path, statements: list[str]) -> str:
             assert con.execute(statement).fetchall()[0][0] == 1, statement  # exactly one row changed
     finally:
         con.close()
-    return report.render_report(copy, "1814", 2025)[0]
+    return report_write.render_report(copy, "1814", 2025)[0]
 
 
 def test_moving_hidden_values_leaves_the_page_unchanged(published, page, tmp_path):

@@ -27,10 +27,11 @@ from hypothesis import strategies as st
 from flows import cli
 from flows.config import load_config, parse_config
 from flows.errors import ConfigError
-from flows.exports import FORMULA_PREFIXES, render_csv
-from flows.sources.inbox import UnsafePathError, discover, inbox_path, read_delivery
-from flows.sources.profiles import load_profile
-from flows.sqlsafe import ident, qualified
+from flows.outputs.delivery import FORMULA_PREFIXES, render_csv
+from flows.intake.discovery import UnsafePathError, discover, inbox_path
+from flows.intake.canonical import read_delivery
+from flows.intake.profiles import load_profile
+from flows.warehouse.sqlsafe import ident, qualified
 from tests.faultkit import sha256_of, write_small_config
 
 KEY = b"test-key-not-a-secret"

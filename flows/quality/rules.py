@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from flows.common.identifiers import is_valid_orgnr
 from flows.datasets import BOOL, DATE, DECIMAL, INT, TEXT, Dataset
-from flows.identifiers import is_valid_orgnr
 
 TRUE_VALUES = {"true"}
 FALSE_VALUES = {"false"}
@@ -54,7 +54,7 @@ def _readable(text: pd.Series, kind: str) -> pd.Series:
 def derive_columns(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     """Add the helper columns the rules check (``<col>__readable``, ``<col>__number``, ...)."""
     derived: dict[str, pd.Series] = {}
-    for column in dataset.columns:
+    for column in dataset.delivered_columns:
         if column.name not in frame.columns:
             continue
         text = frame[column.name]
@@ -79,7 +79,7 @@ def derive_columns(frame: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
 def rules_for(dataset: Dataset, columns: list[str], municipality_codes: list[str], last_year: int) -> list[Rule]:
     """Every rule that applies to the delivered columns of one dataset."""
     rules: list[Rule] = []
-    for c in dataset.columns:
+    for c in dataset.delivered_columns:
         if c.name not in columns:
             continue
         if not c.nullable:

@@ -1,28 +1,33 @@
-"""One retrying HTTP helper for every API client (Kolada, SCB), built on ``requests``.
+"""The one retrying HTTP path for every download: API pages (Kolada, SCB), bulk files, feeds.
 
 Why one helper: every source must behave the same way at night when nobody watches. Each call has an
-explicit timeout; 429, 5xx, connection errors, timeouts, cut-off bodies and malformed JSON are retried
-with exponential back-off (``backoff * 2**attempt``, capped at ``max_backoff``), and a ``Retry-After``
-given in seconds is honoured (also capped, so a hostile header cannot stall the night). Everything else
-fails at once with a ``SourceError`` that names the URL, so the fallback to the last good snapshot can
-take over and the operator knows what to look at.
+explicit timeout; 408, 429, 5xx, connection errors, timeouts, cut-off bodies and malformed JSON are
+retried with exponential back-off (``backoff * 2**attempt``, capped at ``max_backoff``), and a
+``Retry-After`` given in seconds or as an HTTP date is honoured (also capped, so a hostile header
+cannot stall the night). Any other 4xx fails at once (asking again will not change the answer), and
+so does everything else, with a ``SourceError`` that names the URL, so the fallback to the last good
+snapshot can take over and the operator knows what to look at.
 
 Decisions worth knowing:
 - Malformed or truncated JSON is retried: it is almost always a connection cut mid-body.
 - A 200 answer that is not JSON (typically an HTML maintenance, login or captive-portal page) is not
   retried: waiting seconds does not change what the address serves, and the snapshot fallback is the
   useful reaction. The error quotes the content type and the start of the body.
-- ``Retry-After`` as an HTTP date is not parsed; the exponential back-off is used instead.
+- Large files (the bulk zips) are streamed to disk through ``download``, never held in memory; a
+  download cut short is retried like any other connection problem.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, TypeVar
 
 import requests
 
@@ -30,11 +35,13 @@ from flows.config import HttpSettings
 from flows.errors import SourceError
 
 USER_AGENT = "socek/0.1 (regional indicator pipeline; +offline snapshots)"
+RETRYABLE_STATUS = (408, 429)  # request timeout, too many requests; and every 5xx
+DOWNLOAD_CHUNK = 1 << 20
 SNIPPET_CHARS = 200
 
 
 class HttpError(SourceError):
-    """The server refused the request (a 4xx other than 429): retrying will not help."""
+    """The server refused the request (a 4xx other than 408 and 429): retrying will not help."""
 
     def __init__(self, message: str, *, url: str, status: int) -> None:
         super().__init__(message)
@@ -76,6 +83,21 @@ class Payload:
     data: Any
 
 
+@dataclass(frozen=True)
+class Downloaded:
+    """A file streamed to disk by ``HttpClient.download``."""
+
+    url: str
+    path: Path
+    content_type: str
+    fetched_at: datetime
+
+
+_CONNECTION_PROBLEMS = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                        requests.exceptions.ContentDecodingError)
+T = TypeVar("T")
+
+
 class _Retryable(Exception):
     """Internal signal: this attempt failed in a way another attempt may fix."""
 
@@ -91,15 +113,22 @@ def snippet(content: bytes) -> str:
     return text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS else "")
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a ``Retry-After`` header in its seconds form; ``None`` for absent or date forms."""
-    if value is None:
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delay-seconds or an HTTP date; ``None`` when
+    absent or unreadable (then the exponential back-off applies)."""
+    if value is None or not value.strip():
         return None
     try:
-        seconds = float(value.strip())
+        return max(float(value.strip()), 0.0)
     except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
         return None
-    return max(seconds, 0.0)
+    if when.tzinfo is None:  # an HTTP date is always GMT
+        when = when.replace(tzinfo=timezone.utc)
+    return max((when - (now or datetime.now(timezone.utc))).total_seconds(), 0.0)
 
 
 def full_url(url: str, params: Mapping[str, Any] | None) -> str:
@@ -170,19 +199,26 @@ class HttpClient:
         """POST a JSON body and read a JSON answer, retrying as described in the module docstring."""
         return self._request("POST", full_url(url, params), body)
 
+    def download(self, url: str, target: Path) -> Downloaded:
+        """Stream ``url`` into ``target`` (written whole or not at all), retrying as above."""
+        return self._retrying(lambda: self._download_once(url, Path(target)), "GET", url)
+
     def backoff(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait before the next attempt: the server's ``Retry-After`` or exponential back-off."""
         wanted = retry_after if retry_after is not None else self.backoff_seconds * 2**attempt
         return min(wanted, self.max_backoff_seconds)
 
     def _request(self, method: str, url: str, body: Mapping[str, Any] | None) -> Fetched:
+        return self._retrying(lambda: self._attempt(method, url, body), method, url)
+
+    def _retrying(self, attempt_once: Callable[[], T], method: str, url: str) -> T:
         attempts = self.max_retries + 1
         last: _Retryable | None = None
         for attempt in range(attempts):
             if self._before_attempt is not None:
                 self._before_attempt()
             try:
-                return self._attempt(method, url, body)
+                return attempt_once()
             except _Retryable as problem:
                 last = problem
                 if attempt + 1 < attempts:
@@ -193,14 +229,43 @@ class HttpClient:
             "The service may be down or rate-limiting; the run falls back to the last good snapshot."
         )
 
-    def _attempt(self, method: str, url: str, body: Mapping[str, Any] | None) -> Fetched:
+    def _send(self, method: str, url: str, body: Mapping[str, Any] | None = None, *,
+              stream: bool = False) -> requests.Response:
+        headers = {"Accept": "*/*"} if stream else None  # a file download accepts any content type
         try:
-            response = self._session.request(method, url, json=body, timeout=self.timeout_seconds)
+            return self._session.request(method, url, json=body, timeout=self.timeout_seconds, stream=stream,
+                                         headers=headers)
         except requests.Timeout as exc:
             raise _Retryable(f"no answer within {self.timeout_seconds:g} s ({type(exc).__name__})") from None
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError) as exc:
+        except _CONNECTION_PROBLEMS as exc:
             raise _Retryable(f"connection problem: {type(exc).__name__}: {exc}") from None
+
+    def _download_once(self, url: str, target: Path) -> Downloaded:
+        partial = target.with_name(target.name + ".part")
+        with self._send("GET", url, stream=True) as response:
+            self._check_status("GET", url, response)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(partial, "wb") as handle:
+                    for chunk in response.iter_content(DOWNLOAD_CHUNK):
+                        handle.write(chunk)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except requests.Timeout as exc:
+                partial.unlink(missing_ok=True)
+                raise _Retryable(f"the download stalled ({type(exc).__name__})") from None
+            except _CONNECTION_PROBLEMS as exc:
+                partial.unlink(missing_ok=True)
+                raise _Retryable(f"the download was cut short: {type(exc).__name__}: {exc}") from None
+            except OSError as exc:
+                partial.unlink(missing_ok=True)
+                raise SourceError(f"GET {url}: cannot write {target}: {exc.strerror or exc}") from None
+            partial.replace(target)
+            return Downloaded(url=url, path=target, content_type=response.headers.get("Content-Type", ""),
+                              fetched_at=datetime.now(timezone.utc))
+
+    def _attempt(self, method: str, url: str, body: Mapping[str, Any] | None) -> Fetched:
+        response = self._send(method, url, body)
         self._check_status(method, url, response)
         content_type = response.headers.get("Content-Type", "")
         data = self._parse_json(url, content_type, response.content)
@@ -218,7 +283,7 @@ class HttpClient:
     @staticmethod
     def _check_status(method: str, url: str, response: requests.Response) -> None:
         status = response.status_code
-        if status == 429 or status >= 500:
+        if status in RETRYABLE_STATUS or status >= 500:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             raise _Retryable(f"HTTP {status}: {snippet(response.content)}", retry_after)
         if not 200 <= status < 300:

@@ -8,28 +8,6 @@
 -- Grain: indicator_id, municipality_code, period, sex, breakdown, breakdown_value, unit.
 -- Sources: the twenty views indicators.se01_... to indicators.se20_..., core.data_as_of.
 -- Action plan: all areas (AP1 statistics); Agenda 2030: see meta.indicator_catalogue.
--- Guard: describe every indicator view first, so that while one is not yet created this file
--- fails (and is retried later) before it creates a partly filled table.
-describe indicators.se01_active_social_enterprises;
-describe indicators.se02_new_social_enterprises;
-describe indicators.se03_survival_3_years;
-describe indicators.se04_purchases_from_social_enterprises;
-describe indicators.se05_social_enterprises_as_suppliers;
-describe indicators.se06_reserved_procurements;
-describe indicators.se07_procurements_with_social_requirements;
-describe indicators.se08_partnership_agreements;
-describe indicators.se09_financial_support;
-describe indicators.se10_support_activities;
-describe indicators.se11_public_revenue_share;
-describe indicators.se12_persons_in_work_integration;
-describe indicators.se13_employees;
-describe indicators.se14_municipality_referred_participants;
-describe indicators.se15_transitions_to_work_or_studies;
-describe indicators.se16_long_term_unemployment;
-describe indicators.se17_employment_rate;
-describe indicators.se18_youth_neet;
-describe indicators.se19_social_assistance;
-describe indicators.se20_new_firms;
 create or replace table indicators.all_values (
     indicator_id varchar,
     municipality_code varchar,

@@ -1,0 +1,355 @@
+"""Map one delivery onto its dataset's canonical columns: the publisher's profile applied, values
+normalised to text the contract's rules can check, personal identity numbers pseudonymised first.
+
+The path of one delivered file is one line: ``read_delivery`` reads its bytes (``formats``), scrubs
+every cell (``pseudonymise``), finds each canonical column through the profile, and normalises the
+values; see ``to_canonical`` for the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from flows.common.identifiers import is_valid_orgnr, normalise_id
+from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT, Column, Dataset
+from flows.errors import InboxError
+from flows.intake.formats import read_table
+from flows.intake.profiles import (
+    DEFAULT_PROFILE_DIR,
+    Profile,
+    SplitRule,
+    get_profile,
+    header_key,
+)
+from flows.intake.pseudonymise import scrub_frame
+from flows.intake.table import (
+    DEFAULT_MAX_BYTES,
+    EXTRA,
+    ROW_NUMBER,
+    TEXT_DTYPE,
+    RawTable,
+    per_value,
+    text_arrow,
+    text_series,
+)
+
+ORIGINAL = "_original"
+LEVERANTOR_ID_KIND = "leverantor_id_kind"
+SUPPLIER_ID_KINDS = ("orgnr", "pseudonym", "masked", "internal", "blank", "invalid")
+_TRUE = {"ja", "j", "true", "sant", "yes", "y", "1", "x"}
+_FALSE = {"nej", "n", "false", "falskt", "no", "0"}
+_INTEGER = re.compile(r"([+-]?)(\d+)")
+_THOUSANDS = {"": "", " ": " \u00a0\u202f", ".": ".", ",": ","}
+_PSEUDONYM = re.compile(r"pnr:[0-9a-f]{16}")
+_JSON_CONTROL = {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"}
+
+
+class MissingColumnError(InboxError):
+    """A delivery lacks a column its dataset requires."""
+
+    rule = "file:missing_column"
+
+
+@dataclass(frozen=True)
+class CanonicalTable:
+    """One delivery in canonical columns, all normalised text, plus its provenance.
+
+    ``frame`` columns: the dataset's canonical columns in contract order, then ``leverantor_id_kind``
+    (supplier_invoices only), ``_row_number``, ``_extra`` (surplus cells, JSON array) and
+    ``_original`` (the delivered row as a JSON object, personal identity numbers pseudonymised).
+    """
+
+    frame: pd.DataFrame
+    path: Path
+    dataset: str
+    profile_name: str
+    municipality_code: str
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    line_ending: str | None
+    skipped_blank_rows: int
+    parts: tuple[Path, ...]
+    unmapped_columns: tuple[str, ...]  # delivered columns no canonical column was read from
+
+
+def read_delivery(
+    path: Path,
+    dataset: str,
+    profile: Profile | str,
+    municipality_code: str,
+    hash_key: bytes | None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    profiles_dir: Path = DEFAULT_PROFILE_DIR,
+) -> CanonicalTable:
+    """Read one delivered file and map it onto its dataset's canonical columns.
+
+    An ``InboxError`` raised after the file was read carries how many rows it had (``rows_read``).
+    """
+    chosen = profile if isinstance(profile, Profile) else get_profile(profile, profiles_dir)
+    raw = read_table(Path(path), sheet=chosen.file.sheet, max_bytes=max_bytes)
+    try:
+        return to_canonical(raw, chosen, dataset, municipality_code=municipality_code, hash_key=hash_key)
+    except InboxError as exc:
+        exc.rows_read = len(raw.frame)
+        raise
+
+
+def to_canonical(
+    raw: RawTable, profile: Profile, dataset: str, *, municipality_code: str, hash_key: bytes | None
+) -> CanonicalTable:
+    """Map a raw table onto the canonical columns of ``dataset``, as normalised text.
+
+    - Columns are found through the profile (case and spacing of headers do not matter); a missing
+      optional column, or one the profile declares ``absent``, becomes NA; a missing required column
+      is a ``MissingColumnError``. Blank cells of a ``constants`` column get the constant; blank or
+      missing municipality columns (``municipality_code``, ``kommun_id``) get the inbox folder's code.
+    - Text is trimmed and the profile's ``blank_values`` become NA. Decimals become ``-1234.50``
+      (dot, no thousands separator), whole numbers plain digits, dates ISO ``YYYY-MM-DD`` (``%Y%m``:
+      the 1st of the month), booleans ``true``/``false`` (from ja/nej, true/false, 1/0, x).
+      A value that does not parse stays as delivered, so validation quarantines the row with it.
+    - Codes stay text: a municipality code that lost its leading zero in Excel (``180``) is padded
+      to four digits; valid organisation numbers become ten digits without dash.
+    - Supplier ledgers: ``leverantor_id`` is classified in ``leverantor_id_kind``; only organisation
+      numbers and pseudonyms remain in ``leverantor_id`` (masked ``*`` ids and internal supplier
+      numbers become NA).
+    - Privacy: every personnummer-shaped token in any delivered cell (free text too) is replaced by
+      ``pseudonymise(token, hash_key)`` first, so neither the canonical columns, ``_extra`` nor
+      ``_original`` ever hold one in clear; with no key that is a ``MissingHashKeyError``.
+    """
+    contract = _contract(dataset, raw.path)
+    if not profile.applies_to(dataset):
+        raise InboxError(f"{raw.path}: profile {profile.name!r} is for {profile.dataset}, not for {dataset}")
+    delivered = scrub_frame(raw, hash_key)
+    columns, used = _map_columns(delivered, raw, profile, contract, municipality_code)
+    frame = pd.DataFrame(
+        {name: _normalise(values, contract.column(name), profile) for name, values in columns.items()}
+    )
+    if contract.name == "supplier_invoices":
+        frame["leverantor_id"], frame[LEVERANTOR_ID_KIND] = _supplier_ids(frame["leverantor_id"], profile)
+    frame[ROW_NUMBER] = delivered[ROW_NUMBER]
+    frame[EXTRA] = delivered[EXTRA]
+    frame[ORIGINAL] = _original(delivered, raw.headers)
+    return CanonicalTable(
+        frame=frame, path=raw.path, dataset=dataset, profile_name=profile.name,
+        municipality_code=municipality_code, format=raw.format, encoding=raw.encoding,
+        delimiter=raw.delimiter, line_ending=raw.line_ending, skipped_blank_rows=raw.skipped_blank_rows,
+        parts=raw.parts, unmapped_columns=tuple(h for h in raw.headers if h not in used),
+    )
+
+
+def _contract(dataset: str, path: Path) -> Dataset:
+    if dataset not in DATASETS:
+        raise InboxError(f"{path}: {dataset!r} is not a dataset; known: {', '.join(DATASETS)}")
+    return DATASETS[dataset]
+
+
+def _supplier_ids(values: pd.Series, profile: Profile) -> tuple[pd.Series, pd.Series]:
+    """Classify supplier ids; keep only organisation numbers (ten digits) and pseudonyms."""
+    internal = profile.supplier_id == "internal"
+    kinds = {value: _supplier_kind(value, internal) for value in values.dropna().unique()}
+    ids = per_value(values, lambda value: kinds[value][1])
+    kind = per_value(values, lambda value: kinds[value][0]).fillna("blank")
+    return ids, kind
+
+
+def _supplier_kind(value: str, internal: bool) -> tuple[str, str | None]:
+    if "*" in value:
+        return "masked", None
+    if internal:
+        return "internal", None
+    if _PSEUDONYM.fullmatch(value):
+        return "pseudonym", value
+    if is_valid_orgnr(value):
+        return "orgnr", normalise_id(value)
+    return "invalid", value
+
+
+def _find_header(headers: list[str], wanted: list[str]) -> str | None:
+    """The first delivered header matching one of the wanted names (case and spacing ignored)."""
+    by_key: dict[str, str] = {}
+    for header in headers:
+        by_key.setdefault(header_key(header), header)
+    return next((by_key[header_key(name)] for name in wanted if header_key(name) in by_key), None)
+
+
+def _map_columns(
+    frame: pd.DataFrame, raw: RawTable, profile: Profile, contract: Dataset, municipality_code: str
+) -> tuple[dict[str, pd.Series], set[str]]:
+    """Canonical column -> trimmed text, filled from constants and the folder's code where blank."""
+    columns: dict[str, pd.Series] = {}
+    used: set[str] = set()
+    missing: list[Column] = []
+    for column in contract.delivered_columns:
+        rule = profile.split_for(column.name)
+        source = _find_header(raw.headers, _wanted_headers(profile, column.name))
+        if source is not None:
+            used.add(source)
+            values = _split(frame[source], rule, column.name) if rule else frame[source]
+        elif _may_be_missing(column, profile):
+            values = pd.Series(pd.NA, index=frame.index, dtype=TEXT_DTYPE)
+        else:
+            missing.append(column)
+            continue
+        columns[column.name] = _fill(_clean(values, profile.blank_values.get(column.name, [])),
+                                     column, profile, municipality_code)
+    if missing:
+        raise _missing_columns(raw, profile, contract, missing)
+    return columns, used
+
+
+def _may_be_missing(column: Column, profile: Profile) -> bool:
+    return (not column.required or column.is_municipality or column.name in profile.absent
+            or column.name in profile.constants)
+
+
+def _missing_columns(raw: RawTable, profile: Profile, contract: Dataset, missing: list[Column]) -> MissingColumnError:
+    wanted = "; ".join(
+        f"{column.name} (looked for {', '.join(repr(h) for h in _wanted_headers(profile, column.name))})"
+        for column in missing
+    )
+    return MissingColumnError(
+        f"{raw.path}: cannot read it as {contract.name} with profile {profile.name!r}: required "
+        f"column(s) missing: {wanted}. The file's columns are: {', '.join(raw.headers)}"
+    )
+
+
+def _wanted_headers(profile: Profile, column: str) -> list[str]:
+    rule = profile.split_for(column)
+    return [rule.column] if rule else profile.headers_for(column)
+
+
+def _split(values: pd.Series, rule: SplitRule, target: str) -> pd.Series:
+    """One part of a combined cell; a cell that does not match goes whole to the first part."""
+    pattern = re.compile(rule.pattern, re.DOTALL)
+    first = rule.targets[0]
+
+    def part(text: str) -> str | None:
+        match = pattern.match(text.strip())
+        if match is None:
+            return text if target == first else None
+        return match.group(target)
+
+    return per_value(values, part)
+
+
+def _clean(values: pd.Series, blank_values: list[str]) -> pd.Series:
+    """Trim; blanks and the profile's "no value" markers become NA (in Arrow: pandas' ``str.strip``
+    and ``str.lower`` are these same kernels, without a pandas object per step)."""
+    trimmed = pc.utf8_trim_whitespace(text_arrow(values))
+    blank = pc.equal(trimmed, "")
+    if blank_values:
+        markers = pa.array(sorted({marker.strip().lower() for marker in blank_values}), pa.large_string())
+        blank = pc.or_(blank, pc.is_in(pc.utf8_lower(trimmed), value_set=markers))
+    cleaned = pc.if_else(pc.fill_null(blank, False), pa.scalar(None, pa.large_string()), trimmed)
+    return text_series(cleaned, values.index)
+
+
+def _fill(values: pd.Series, column: Column, profile: Profile, municipality_code: str) -> pd.Series:
+    if column.name in profile.constants:
+        values = values.fillna(profile.constants[column.name])
+    if column.is_municipality:
+        values = values.fillna(municipality_code)
+    return values
+
+
+def _normalise(values: pd.Series, column: Column, profile: Profile) -> pd.Series:
+    """Normalised text for one canonical column (see ``to_canonical``)."""
+    if column.type == DECIMAL:
+        return _decimal_column(values, profile.decimal, profile.thousands)
+    if column.type == INT:
+        return per_value(values, lambda text: _integer_text(text, profile.thousands))
+    if column.type == DATE:
+        return per_value(values, lambda text: _date_text(text, profile.date_formats))
+    if column.type == BOOL:
+        return per_value(values, _bool_text)
+    if column.is_municipality:
+        return per_value(values, lambda text: text.zfill(4) if text.isdigit() and len(text) < 4 else text)
+    if column.is_org_nr:
+        return per_value(values, lambda text: normalise_id(text) if is_valid_orgnr(text) else text)
+    return values.astype(TEXT_DTYPE)
+
+
+def _decimal_column(values: pd.Series, decimal: str, thousands: str) -> pd.Series:
+    """``"-12 345,50"`` -> ``"-12345.50"``; anything else stays as delivered (trimmed).
+
+    Vectorised in Arrow because amounts are nearly all distinct in a ledger.
+    """
+    delivered = text_arrow(values)
+    plain = pc.replace_substring(delivered, "\u2212", "-")
+    for separator in _THOUSANDS[thousands]:
+        plain = pc.replace_substring(plain, separator, "")
+    if decimal == ",":
+        plain = pc.replace_substring(plain, ",", ".")
+    number = pc.match_substring_regex(plain, r"^[+-]?(?:\d+(?:\.\d+)?|\.\d+)$")
+    plain = pc.replace_substring_regex(plain, r"^\+", "")
+    plain = pc.replace_substring_regex(plain, r"^(-?)0+(\d)", r"\1\2")  # no leading zeros
+    plain = pc.replace_substring_regex(plain, r"^(-?)\.", r"\10.")  # ".5" -> "0.5"
+    plain = pc.replace_substring_regex(plain, r"^-(0(?:\.0+)?)$", r"\1")  # no "-0.00"
+    return text_series(pc.if_else(number, plain, delivered), values.index)
+
+
+def _integer_text(text: str, thousands: str) -> str:
+    """``"1 234"`` -> ``"1234"``; anything else stays as delivered."""
+    plain = text.replace("\u2212", "-")
+    for separator in _THOUSANDS[thousands]:
+        plain = plain.replace(separator, "")
+    match = _INTEGER.fullmatch(plain)
+    if match is None:
+        return text
+    sign, whole = match.groups()
+    number = whole.lstrip("0") or "0"
+    return f"-{number}" if sign == "-" and number != "0" else number
+
+
+def _date_text(text: str, formats: list[str]) -> str:
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return text
+
+
+def _bool_text(text: str) -> str:
+    key = text.casefold()
+    return "true" if key in _TRUE else "false" if key in _FALSE else text
+
+
+def _original(frame: pd.DataFrame, headers: list[str]) -> pd.Series:
+    """Each delivered row as a JSON object (surplus cells under ``_extra``).
+
+    Built column-wise in Arrow: a Python ``json.dumps`` per row costs minutes on a large ledger.
+    """
+    pieces: list[pa.Array | pa.Scalar] = []
+    for index, header in enumerate(headers):
+        pieces.append(_literal(("{" if index == 0 else ",") + json.dumps(header, ensure_ascii=False) + ":"))
+        pieces.append(_json_strings(frame[header]).fill_null("null"))
+    extra = pc.binary_join_element_wise(_literal(',"_extra":'), text_arrow(frame[EXTRA]), _literal(""))
+    pieces += [extra.fill_null(""), _literal("}")]
+    joined = pc.binary_join_element_wise(*pieces, _literal(""))
+    return text_series(joined, frame.index)
+
+
+def _literal(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
+
+
+def _json_strings(values: pd.Series) -> pa.Array:
+    """Text cells as JSON string literals (NA stays null): quotes, backslashes and controls escaped."""
+    text = text_arrow(values)
+    if pc.any(pc.match_substring_regex(text, '[\\\\"\\x00-\\x1f]')).as_py():
+        text = pc.replace_substring(text, "\\", "\\\\")
+        text = pc.replace_substring(text, '"', '\\"')
+        for code in range(0x20):
+            text = pc.replace_substring(text, chr(code), _JSON_CONTROL.get(code, f"\\u{code:04x}"))
+    return pc.binary_join_element_wise(_literal('"'), text, _literal('"'), _literal(""))

@@ -1,0 +1,438 @@
+"""Read and validate the new inbox deliveries: from the inbox to validated Parquet partitions.
+
+For each delivered file: hash it; skip it when the warehouse already holds that path with those
+bytes; record it as a duplicate when the same bytes arrived under another name; otherwise read it
+into canonical columns (a file that cannot be used at all is rejected with a reason). Nothing is
+dropped silently: every row read ends up loaded or quarantined, and every file has a meta.files
+record.
+
+The work is cut per municipality (a ``Unit``): ``process_unit`` reads that municipality's new files,
+validates them with Great Expectations in batches of at most ``chunk_rows`` rows (one batch per
+dataset and chunk; a batch's files are told apart by ``_file_id``, so every rule still applies per
+file), and writes the rows that passed as Parquet partitions (``<partitions>/<dataset>/<code>-<n>.parquet``)
+that the warehouse build reads. Units are independent, so they run in parallel: in worker processes
+on this machine (``[runner] kind = "default"``), or as Prefect tasks on a Dask cluster
+(``kind = "dask"``, see ``flows.nightly``). Only file records, quarantine rows and validation results
+travel back to the flow: the rows themselves never pass through the flow's memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import pandas as pd
+
+from flows.common.hashing import sha256_file
+from flows.config import Settings
+from flows.datasets import DATASETS, Dataset
+from flows.errors import InboxError
+from flows.quality.validate import QUARANTINE_COLUMNS, RESULT_COLUMNS
+
+# Columns of a canonical frame that are not loaded into raw.* (the rows as delivered stay in the
+# quarantine only for the rows that failed).
+NOT_LOADED = ("_original", "_extra")
+
+
+@dataclass
+class FileRecord:
+    """One delivered file's row in meta.files."""
+
+    file_id: str
+    path: str
+    sha256: str
+    dataset: str
+    municipality_code: str
+    profile: str | None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    status: str = "loaded"  # loaded | rejected | duplicate
+    reason: str | None = None
+    file_format: str | None = None
+    period_start: object = None
+    period_end: object = None
+
+
+
+
+@dataclass
+class LoadBatch:
+    """Everything one run loads for one dataset: its files' records, the validated rows (Parquet
+    partitions written by the intake's workers), the quarantined rows and the validation results."""
+
+    dataset: Dataset
+    files: list[FileRecord] = field(default_factory=list)
+    partitions: list[str] = field(default_factory=list)
+    quarantine: pd.DataFrame | None = None
+    results: pd.DataFrame | None = None
+
+
+
+
+@dataclass
+class Intake:
+    batches: dict[str, LoadBatch] = field(default_factory=dict)
+    files_seen: int = 0
+    files_new: int = 0
+    warnings: list[str] = field(default_factory=list)
+    not_read: list[dict] = field(default_factory=list)  # {"path", "reason"}: in the inbox, not read
+    units: list["Unit"] = field(default_factory=list)
+    orgnrs: set[str] = field(default_factory=set)  # org nrs in the enterprise registers read (pre-validation)
+    partitions_dir: Path | None = None
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def files(self) -> list[FileRecord]:
+        return [f for b in self.batches.values() for f in b.files]
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(f.rows_quarantined for f in self.files)
+
+
+@dataclass
+class Delivered:
+    """One new file of a unit: where it is, how to read it, and its meta.files record."""
+
+    path: str
+    dataset: str
+    profile_name: str | None
+    record: FileRecord
+
+    @property
+    def municipality_code(self) -> str:
+        return self.record.municipality_code
+
+
+@dataclass
+class Unit:
+    """The new files of one municipality: the grain of parallel work."""
+
+    municipality_code: str
+    files: list[Delivered] = field(default_factory=list)
+    size_bytes: int = 0
+
+
+@dataclass
+class UnitOptions:
+    """Everything a worker needs besides the unit (plain data: it crosses process boundaries)."""
+
+    hash_key: bytes | None
+    municipality_codes: list[str]
+    last_year: int
+    partitions_dir: str
+    chunk_rows: int = 400_000
+
+
+@dataclass
+class UnitResult:
+    municipality_code: str
+    records: list[FileRecord]
+    quarantine: dict[str, pd.DataFrame]
+    results: dict[str, pd.DataFrame]
+    partitions: dict[str, list[str]]
+    orgnrs: set[str]
+    warnings: list[str]
+    cpu_seconds: dict[str, float]
+
+
+# A mapper runs ``process_unit`` over units and returns the results in the units' order.
+Mapper = Callable[[list[Unit], UnitOptions], list[UnitResult]]
+
+
+def file_id_for(relative_path: str, sha256: str) -> str:
+    """Stable id: the same path with the same bytes always gets the same id (idempotent reruns)."""
+    return hashlib.sha1(f"{relative_path}\0{sha256}".encode()).hexdigest()[:16]
+
+
+def delivery_period(frame: pd.DataFrame, dataset: Dataset) -> tuple[object, object]:
+    """The period a delivery covers: whole months of its dates, or whole years of a year column.
+
+    Full registers (no period column) have no period: the newest delivery replaces the register.
+    """
+    column = dataset.period_column
+    if column is None or column not in frame.columns or frame.empty:
+        return None, None
+    if dataset.column(column).type == "BIGINT":
+        years = pd.to_numeric(frame[column], errors="coerce").dropna()
+        if years.empty:
+            return None, None
+        return pd.Timestamp(int(years.min()), 1, 1).date(), pd.Timestamp(int(years.max()), 12, 31).date()
+    dates = pd.to_datetime(frame[column], format="%Y-%m-%d", errors="coerce").dropna()
+    if dates.empty:
+        return None, None
+    start = dates.min().to_period("M").start_time.date()
+    end = dates.max().to_period("M").end_time.date()
+    return start, end
+
+
+def describe_format(table) -> str:
+    parts = [table.format, table.encoding, f"delimiter {table.delimiter!r}" if table.delimiter else None,
+             table.line_ending]
+    return ", ".join(p for p in parts if p)
+
+
+def _rejected(record: FileRecord, rule: str, reason: str, rows: int) -> pd.DataFrame:
+    record.status, record.reason = "rejected", reason
+    record.rows_read, record.rows_quarantined = rows, rows
+    return pd.DataFrame([(record.file_id, None, record.dataset, rule, reason, None)], columns=QUARANTINE_COLUMNS)
+
+
+def partitions_root(settings: Settings) -> Path:
+    folder = settings.runner.partitions_dir
+    return folder if folder.is_absolute() else settings.root / folder
+
+
+# --- planning (in the flow: discovery, hashing, duplicates) ---------------------------------------
+
+def plan(settings: Settings, known: pd.DataFrame) -> Intake:
+    """Find the new deliveries, hash them, record duplicates, and cut the rest into units."""
+    from flows.intake import discovery
+
+    inbox_dir = settings.path("inbox")
+    result = Intake()
+    if not inbox_dir.is_dir():
+        result.warnings.append(f"inbox {inbox_dir} does not exist: no municipal data read")
+        return result
+    found = discovery.discover(inbox_dir, settings.municipality_codes, settings.datasets)
+    for refused in (d for d in found if not d.accepted):
+        result.not_read.append({"path": str(refused.path), "reason": refused.refused})
+        result.warnings.append(f"{refused.path}: not read: {refused.refused}")
+    deliveries = [d for d in found if d.accepted]
+    result.files_seen = len(deliveries)
+    known_pairs = set(zip(known["path"], known["sha256"]))
+    known_by_sha = dict(zip(known["sha256"], known["path"]))
+    units: dict[str, Unit] = {}
+    for delivery in deliveries:
+        relative = delivery.path.relative_to(inbox_dir).as_posix()
+        sha = sha256_file(delivery.path)
+        if (relative, sha) in known_pairs:
+            continue
+        result.files_new += 1
+        record = FileRecord(file_id=file_id_for(relative, sha), path=relative, sha256=sha,
+                            dataset=delivery.dataset, municipality_code=delivery.municipality_code,
+                            profile=delivery.profile_name)
+        batch = result.batches.setdefault(delivery.dataset, LoadBatch(DATASETS[delivery.dataset]))
+        batch.files.append(record)
+        if sha in known_by_sha:
+            record.status = "duplicate"
+            record.reason = f"same content as {known_by_sha[sha]}; nothing new loaded"
+            result.warnings.append(f"{relative}: {record.reason}")
+            continue
+        known_by_sha[sha] = relative
+        unit = units.setdefault(delivery.municipality_code, Unit(delivery.municipality_code))
+        unit.files.append(Delivered(str(delivery.path), delivery.dataset, delivery.profile_name, record))
+        unit.size_bytes += delivery.path.stat().st_size
+    result.units = [units[code] for code in sorted(units)]
+    return result
+
+
+# --- one unit (in a worker) -----------------------------------------------------------------------
+
+def process_unit(unit: Unit, options: UnitOptions) -> UnitResult:
+    """Read, validate and write one municipality's new files; return records and findings only."""
+    from flows.intake.canonical import read_delivery
+    from flows.quality.validate import validate_batch
+
+    out = UnitResult(unit.municipality_code, [], {}, {}, {}, set(), [], {"read": 0.0, "validate": 0.0})
+    base = Path(options.partitions_dir)
+    pending: list[pd.DataFrame] = []
+    pending_rows = 0
+    pending_files: list[FileRecord] = []
+    chunk = 0
+
+    def flush(dataset: str) -> None:
+        nonlocal pending, pending_rows, pending_files, chunk
+        if not pending:
+            return
+        started = time.process_time()
+        combined = pd.concat(pending, ignore_index=True) if len(pending) > 1 else pending[0]
+        pending = []
+        outcome = validate_batch(combined, DATASETS[dataset], options.municipality_codes, options.last_year)
+        del combined
+        out.quarantine.setdefault(dataset, []).append(outcome.quarantine)
+        out.results.setdefault(dataset, []).append(outcome.results)
+        _count_rows(pending_files, outcome.good, outcome.quarantine)
+        good = outcome.good.drop(columns=[c for c in NOT_LOADED if c in outcome.good.columns])
+        if len(good):
+            target = base / dataset / f"{unit.municipality_code}-{chunk:04d}.parquet"  # unique per unit
+            target.parent.mkdir(parents=True, exist_ok=True)
+            good.to_parquet(target, index=False, compression="zstd")
+            out.partitions.setdefault(dataset, []).append(str(target))
+            chunk += 1
+        pending_rows, pending_files = 0, []
+        out.cpu_seconds["validate"] += time.process_time() - started
+
+    current: str | None = None
+    for item in sorted(unit.files, key=lambda f: (f.dataset, f.record.path)):
+        if item.dataset != current:
+            if current is not None:
+                flush(current)
+            current = item.dataset
+        record = item.record
+        started = time.process_time()
+        try:
+            table = read_delivery(Path(item.path), item.dataset, item.profile_name, item.municipality_code,
+                                  options.hash_key)
+        except InboxError as exc:
+            # The whole file is quarantined; rows that could be read count as read and quarantined.
+            out.quarantine.setdefault(item.dataset, []).append(_rejected(record, exc.rule, str(exc), exc.rows_read))
+            out.warnings.append(f"{record.path}: file rejected: {exc}")
+            out.records.append(record)
+            out.cpu_seconds["read"] += time.process_time() - started
+            continue
+        frame = table.frame.assign(_file_id=record.file_id)
+        record.rows_read = len(frame)
+        record.file_format = describe_format(table)
+        record.period_start, record.period_end = delivery_period(frame, DATASETS[item.dataset])
+        if item.dataset == "enterprises" and "org_nr" in frame.columns:
+            out.orgnrs.update(frame["org_nr"].dropna().tolist())
+        out.records.append(record)
+        pending.append(frame)
+        pending_files.append(record)
+        pending_rows += len(frame)
+        out.cpu_seconds["read"] += time.process_time() - started
+        if pending_rows >= options.chunk_rows:
+            flush(item.dataset)
+    if current is not None:
+        flush(current)
+    out.quarantine = {k: _concat(v, QUARANTINE_COLUMNS) for k, v in out.quarantine.items()}
+    out.results = {k: _concat(v, RESULT_COLUMNS) for k, v in out.results.items()}
+    return out
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def _count_rows(records: list[FileRecord], good: pd.DataFrame, quarantine: pd.DataFrame) -> None:
+    """Set rows_loaded and rows_quarantined of each file from one validated batch."""
+    loaded = good["_file_id"].value_counts() if not good.empty else pd.Series(dtype=int)
+    q = quarantine
+    bad_rows = (q[q["row_number"].notna()].groupby("file_id")["row_number"].nunique()
+                if not q.empty else pd.Series(dtype=int))
+    for record in records:
+        if record.status == "loaded":
+            record.rows_loaded = int(loaded.get(record.file_id, 0))
+            record.rows_quarantined = int(bad_rows.get(record.file_id, 0))
+
+
+# --- running the units ------------------------------------------------------------------------------
+
+def run_inline(units: list[Unit], options: UnitOptions) -> list[UnitResult]:
+    return [process_unit(unit, options) for unit in units]
+
+
+def process_pool_mapper(workers: int) -> Mapper:
+    """Run units in ``workers`` fresh worker processes, largest first (results in unit order)."""
+
+    def run(units: list[Unit], options: UnitOptions) -> list[UnitResult]:
+        order = sorted(range(len(units)), key=lambda i: -units[i].size_bytes)
+        results: list[UnitResult | None] = [None] * len(units)
+        # spawn, not fork: the flow process runs Prefect's threads and event loop.
+        with ProcessPoolExecutor(max_workers=min(workers, len(units)), mp_context=get_context("spawn")) as pool:
+            futures = {i: pool.submit(process_unit, units[i], options) for i in order}
+            for i, future in futures.items():
+                results[i] = future.result()
+        return results  # type: ignore[return-value]
+
+    return run
+
+
+def default_mapper(settings: Settings, units: list[Unit]) -> Mapper:
+    """In-process for small runs (a nightly's few files), worker processes for big ones.
+
+    On one machine the municipalities are packed into one unit per worker first: Great
+    Expectations costs ~0.2-0.3 s per validation batch whatever its size, so a batch per dataset
+    and worker beats a batch per dataset and municipality (the Dask path keeps one task per
+    municipality, the grain a cluster spreads).
+    """
+    runner = settings.runner
+    size_mb = sum(u.size_bytes for u in units) / 1e6
+    files = sum(len(u.files) for u in units)
+    if runner.workers <= 1 or len(units) <= 1 or (size_mb < runner.inline_below_mb and files < 200):
+        return lambda units, options: run_inline([pack(units, 1)[0]], options) if units else []
+    pool = process_pool_mapper(runner.workers)
+    return lambda units, options: pool(pack(units, runner.workers), options)
+
+
+def pack(units: list[Unit], bins: int) -> list[Unit]:
+    """Units merged into at most ``bins`` units of about equal size (largest first, greedy)."""
+    if len(units) <= 1:
+        return list(units)
+    packed = [Unit(f"group-{n + 1}") for n in range(min(bins, len(units)))]
+    for unit in sorted(units, key=lambda u: (-u.size_bytes, u.municipality_code)):
+        target = min(packed, key=lambda p: (p.size_bytes, p.municipality_code))
+        target.files.extend(unit.files)
+        target.size_bytes += unit.size_bytes
+    return [p for p in packed if p.files]
+
+
+def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | None,
+                    mapper: Mapper | None = None) -> Intake:
+    """Plan the new deliveries, then read and validate them unit by unit (in parallel).
+
+    The validated rows go to Parquet partitions under ``[runner] partitions_dir``; the returned
+    ``Intake`` holds the file records, quarantine and validation results per dataset.
+    """
+    result = plan(settings, known)
+    root = partitions_root(settings)
+    result.partitions_dir = root
+    if root.exists():
+        shutil.rmtree(root)  # partitions of an earlier (finished or crashed) run
+    if not result.units:
+        return result
+    root.mkdir(parents=True, exist_ok=True)
+    options = UnitOptions(hash_key=hash_key, municipality_codes=list(settings.municipality_codes),
+                          last_year=settings.thresholds.last_year, partitions_dir=str(root),
+                          chunk_rows=settings.runner.chunk_rows)
+    run = mapper or default_mapper(settings, result.units)
+    merge(result, run(result.units, options))
+    return result
+
+
+def merge(result: Intake, unit_results: list[UnitResult]) -> None:
+    """Fold the units' findings into the per-dataset batches, in a deterministic order."""
+    by_id = {r.file_id: r for r in result.files}
+    quarantine: dict[str, list[pd.DataFrame]] = {}
+    results: dict[str, list[pd.DataFrame]] = {}
+    for unit in sorted(unit_results, key=lambda u: u.municipality_code):
+        for record in unit.records:  # the worker's copy carries the counts: copy them back
+            by_id[record.file_id].__dict__.update(record.__dict__)
+        for dataset, frame in unit.quarantine.items():
+            quarantine.setdefault(dataset, []).append(frame)
+        for dataset, frame in unit.results.items():
+            results.setdefault(dataset, []).append(frame)
+        for dataset, paths in unit.partitions.items():
+            result.batches[dataset].partitions.extend(paths)
+        result.orgnrs |= unit.orgnrs
+        result.warnings.extend(unit.warnings)
+        for key, seconds in unit.cpu_seconds.items():
+            result.cpu_seconds[key] = result.cpu_seconds.get(key, 0.0) + seconds
+    for name, batch in result.batches.items():
+        batch.quarantine = _concat(quarantine.get(name, []), QUARANTINE_COLUMNS)
+        batch.results = _concat(results.get(name, []), RESULT_COLUMNS)
+    for record in result.files:
+        if record.rows_quarantined and record.status == "loaded":
+            result.warnings.append(f"{record.path}: {record.rows_quarantined} of {record.rows_read} "
+                                   "rows quarantined (see meta.quarantine)")
+
+
+def cleanup(result: Intake | None) -> None:
+    """Remove the run's Parquet partitions once the build has loaded them."""
+    if result is not None and result.partitions_dir is not None and result.partitions_dir.exists():
+        shutil.rmtree(result.partitions_dir, ignore_errors=True)
+
+

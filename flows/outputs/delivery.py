@@ -1,0 +1,300 @@
+"""The regional delivery (DESIGN §7): files written from the published, disclosure-controlled layer.
+
+A delivery folder ``exports/<kommun>-<YYYY-MM-DD>/`` holds:
+
+- ``indikatorvarden.csv``: the long format of ``export.indicator_values`` (UTF-8, ``,``, ``.`` decimals);
+- ``indikatorer.csv``: the indicator catalogue (``export.indicator_catalogue``);
+- ``datapackage.json``: a Frictionless (Tabular) Data Package describing both CSVs, with field types,
+  constraints, ``missingValues`` and primary keys; ``frictionless validate datapackage.json`` passes;
+- ``indikatorvarden_excel.csv``: the same values for Swedish Excel (``;``, decimal comma, UTF-8 BOM);
+- ``SHA256SUMS``: ``sha256sum`` lines over the other files (check with ``sha256sum -c SHA256SUMS``).
+
+Everything here reads ``export.*`` views only, so a suppressed value can never reach a file. Output
+is deterministic: rows sorted by key, numbers formatted the same way every time and no clock read
+(the only dates are the data's own), so identical inputs give byte-identical files. A delivery folder
+is written next to its final name and renamed into place, so a reader never sees half a delivery.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from flows.catalogue import CATALOGUE_COLUMNS
+from flows.errors import SocekError
+from flows.warehouse.database import connect
+
+VALUE_COLUMNS = ["indicator_id", "municipality_code", "municipality_name", "period", "sex", "breakdown",
+                 "breakdown_value", "value", "unit", "obs_status", "conf_status", "source", "updated_at"]
+VALUE_KEY = ["indicator_id", "municipality_code", "period", "sex", "breakdown", "breakdown_value", "unit"]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+VALUES_FILE = "indikatorvarden.csv"
+CATALOGUE_FILE = "indikatorer.csv"
+EXCEL_FILE = "indikatorvarden_excel.csv"
+PACKAGE_FILE = "datapackage.json"
+CHECKSUM_FILE = "SHA256SUMS"
+UTF8_BOM = "\ufeff"
+
+# Table Schema of indikatorvarden.csv: name -> (type, title, description, constraints).
+VALUE_FIELDS: dict[str, tuple[str, str, str, dict]] = {
+    "indicator_id": ("string", "Indikator", "Indicator id SE01-SE20; see indikatorer.csv.",
+                     {"required": True, "pattern": "SE[0-9]{2}"}),
+    "municipality_code": ("string", "Kommunkod", "Kommunkod (four digits), or the region's code (0018) for county rows.",
+                          {"required": True, "pattern": "[0-9]{4}"}),
+    "municipality_name": ("string", "Kommun", "Name of the municipality or region.", {}),
+    "period": ("string", "Period", "Calendar year (YYYY) or a span of years (YYYY-YYYY) for multi-year cohorts.",
+               {"required": True, "pattern": "[0-9]{4}(-[0-9]{4})?"}),
+    "sex": ("string", "Kön", "T total, K women, M men.", {"required": True, "enum": ["T", "K", "M"]}),
+    "breakdown": ("string", "Indelning", "Name of the disaggregation (total when none).", {"required": True}),
+    "breakdown_value": ("string", "Indelningsvärde", "Value of the disaggregation (_T for the total).",
+                        {"required": True}),
+    "value": ("number", "Värde", "The value; blank when missing (obs_status L or M) or suppressed (conf_status C or D).",
+              {}),
+    "unit": ("string", "Enhet", "Unit of the value (count, SEK, %, persons, per 10 000 inhabitants ...).",
+             {"required": True}),
+    "obs_status": ("string", "Observationsstatus", "SDMX OBS_STATUS: A normal, P provisional, L missing (not delivered), M missing (cannot exist).",
+                   {"required": True, "enum": ["A", "P", "L", "M"]}),
+    "conf_status": ("string", "Sekretessstatus", "SDMX CONF_STATUS: F free, C primary suppression, D secondary suppression.",
+                    {"required": True, "enum": ["F", "C", "D"]}),
+    "source": ("string", "Källa", "Source of the figure.", {}),
+    "updated_at": ("date", "Uppdaterad", "Date of the newest data behind the warehouse.", {}),
+}
+
+# Table Schema of indikatorer.csv.
+CATALOGUE_FIELDS: dict[str, tuple[str, str, str, dict]] = {
+    "indicator_id": ("string", "Indikator", "Indicator id (SE01-SE20).", {"required": True, "unique": True,
+                                                                          "pattern": "SE[0-9]{2}"}),
+    "name_sv": ("string", "Namn", "Name in Swedish.", {"required": True}),
+    "name_en": ("string", "Name", "Name in English.", {"required": True}),
+    "definition": ("string", "Definition", "How the value is computed.", {"required": True}),
+    "units": ("string", "Enheter", "Units, '; '-separated (as in indikatorvarden.csv unit).", {"required": True}),
+    "disaggregations": ("string", "Indelningar", "Disaggregations, '; '-separated.", {}),
+    "action_plan_areas": ("string", "Insatsområden", "Action-plan areas (AP1, AP2a-AP2d, AP3), '; '-separated.",
+                          {"required": True}),
+    "action_plan_area_names_sv": ("string", "Insatsområden (namn)", "Swedish names of the action-plan areas, same order.",
+                                  {}),
+    "sdg_targets": ("string", "Agenda 2030-delmål", "Agenda 2030 targets, '; '-separated (never official indicators).",
+                    {"required": True}),
+    "sdg_relation": ("string", "Relation till delmålet", "proxy (own data) or context proxy (published statistics).",
+                     {"required": True, "enum": ["proxy", "context proxy"]}),
+    "context_for_indicator": ("string", "Kontext för indikator", "Official global indicator a context statistic stands in for.",
+                              {}),
+    "motion_question": ("string", "Motionsfråga", "Q1, Q2, Q1+Q2 or context.",
+                        {"required": True, "enum": ["Q1", "Q2", "Q1+Q2", "context"]}),
+    "sources": ("string", "Källor", "Sources, '; '-separated.", {}),
+    "kolada_kpi": ("string", "Kolada-nyckeltal", "Kolada KPI id for context indicators.", {}),
+    "view_name": ("string", "Vy", "The warehouse view computing the indicator.", {}),
+}
+
+
+class ExportError(SocekError):
+    """The delivery could not be written (folder not writable, disk full...)."""
+
+
+def neutralise(text: str) -> str:
+    """Defuse CSV formula injection: a text cell starting with = + - @ is prefixed with '."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def safe_text(text: str) -> str:
+    """A text cell as it may be written to CSV: line breaks as LF, then ``neutralise``.
+
+    Python's csv writer (``lineterminator="\n"``) does not quote a bare CR, which spreadsheets read
+    as a new row: ``"x\r=HYPERLINK(...)"`` would start a row with a formula. As LF the break is
+    quoted and stays inside its cell.
+    """
+    return neutralise(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def format_number(value: float | None, decimal: str = ".") -> str:
+    """Shortest stable text for a number: integers without decimals, others to 6 significant decimals."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    number = float(value)
+    text = str(int(number)) if number.is_integer() else f"{round(number, 6):.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", decimal)
+
+
+def _cell(value: object, decimal: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value, decimal)
+    if isinstance(value, date):
+        return value.isoformat()
+    return safe_text(str(value))
+
+
+def render_csv(header: list[str], rows: list[tuple], delimiter: str = ",", decimal: str = ".") -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v, decimal) for v in row])
+    return buffer.getvalue()
+
+
+def indicator_rows(con: duckdb.DuckDBPyConnection, municipality_code: str,
+                   year: int | None = None) -> list[tuple]:
+    where, params = "municipality_code = ?", [municipality_code]
+    if year is not None:
+        where += " and period like ?"
+        params.append(f"%{year}%")
+    columns = ", ".join(VALUE_COLUMNS)
+    return con.execute(
+        f"select {columns} from export.indicator_values where {where} "
+        "order by indicator_id, period, sex, breakdown, breakdown_value, unit", params).fetchall()
+
+
+def catalogue_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    columns = ", ".join(CATALOGUE_COLUMNS)
+    return con.execute(f"select {columns} from export.indicator_catalogue order by indicator_id").fetchall()
+
+
+def municipality_name(con: duckdb.DuckDBPyConnection, municipality_code: str) -> str:
+    row = con.execute("select name from meta.municipalities where code = ?", [municipality_code]).fetchone()
+    return row[0] if row and row[0] else municipality_code
+
+
+def _schema(fields: dict[str, tuple[str, str, str, dict]], primary_key: list[str]) -> dict:
+    described = []
+    for name, (kind, title, description, constraints) in fields.items():
+        field = {"name": name, "type": kind, "title": title, "description": description}
+        if kind == "date":
+            field["format"] = "%Y-%m-%d"
+        if constraints:
+            field["constraints"] = constraints
+        described.append(field)
+    return {"fields": described, "missingValues": [""], "primaryKey": primary_key}
+
+
+def _resource(name: str, path: str, content: bytes, title: str, description: str, schema: dict) -> dict:
+    return {
+        "name": name,
+        "path": path,
+        "profile": "tabular-data-resource",
+        "title": title,
+        "description": description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": len(content),
+        "hash": "sha256:" + hashlib.sha256(content).hexdigest(),
+        "dialect": {"delimiter": ",", "quoteChar": "\"", "header": True, "lineTerminator": "\n"},
+        "schema": schema,
+    }
+
+
+def datapackage(municipality_code: str, name: str, values_csv: bytes, catalogue_csv: bytes,
+                has_catalogue: bool) -> str:
+    """The Frictionless descriptor of the two CSVs (stable key order, no timestamps)."""
+    values_schema = _schema(VALUE_FIELDS, VALUE_KEY)
+    if has_catalogue:
+        # every indicator id in the values file is described in the catalogue
+        values_schema["foreignKeys"] = [
+            {"fields": ["indicator_id"], "reference": {"resource": "indikatorer", "fields": ["indicator_id"]}}]
+    descriptor = {
+        "profile": "tabular-data-package",
+        "name": f"socek-{municipality_code}-indikatorer",
+        "title": f"Indikatorer för sociala företag: {name} ({municipality_code})",
+        "description": (
+            "Indicator values SE01-SE20 on social enterprises (socek) for one municipality, in the long "
+            "format of DESIGN §5, disclosure-controlled: suppressed values (conf_status C or D) and missing "
+            "values (obs_status L or M) are blank. indikatorvarden_excel.csv holds the same values for Swedish "
+            "Excel (';', decimal comma, UTF-8 BOM); SHA256SUMS lists the checksums of every file."),
+        "keywords": ["social enterprises", "sociala företag", "Agenda 2030", "Region Örebro län"],
+        "sources": [{"title": "Municipal registers (socek inbox)"}, {"title": "Kolada (RKA)", "path": "https://www.kolada.se"},
+                    {"title": "SCB", "path": "https://www.scb.se"},
+                    {"title": "Bolagsverket", "path": "https://bolagsverket.se"}],
+        "resources": [
+            _resource("indikatorvarden", VALUES_FILE, values_csv, "Indikatorvärden",
+                      "One row per indicator, area, period, sex, breakdown and unit.", values_schema),
+            _resource("indikatorer", CATALOGUE_FILE, catalogue_csv, "Indikatorkatalog",
+                      "The indicator catalogue: definitions, units, action-plan areas, Agenda 2030 targets.",
+                      _schema(CATALOGUE_FIELDS, ["indicator_id"])),
+        ],
+    }
+    return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+
+
+def checksums(files: dict[str, bytes]) -> str:
+    """``sha256sum`` format: ``<hex>  <name>`` per file, sorted by name."""
+    return "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
+
+
+def delivery_dir(exports_root: Path, municipality_code: str, on: date) -> Path:
+    return exports_root / f"{municipality_code}-{on.isoformat()}"
+
+
+def delivery_files(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int | None = None) -> dict[str, bytes]:
+    """Every file of one municipality's delivery, as bytes, from an open warehouse connection."""
+    values = indicator_rows(con, municipality_code, year)
+    catalogue = catalogue_rows(con)
+    values_csv = render_csv(VALUE_COLUMNS, values).encode("utf-8")
+    catalogue_csv = render_csv(CATALOGUE_COLUMNS, catalogue).encode("utf-8")
+    excel_csv = (UTF8_BOM + render_csv(VALUE_COLUMNS, values, delimiter=";", decimal=",")).encode("utf-8")
+    package = datapackage(municipality_code, municipality_name(con, municipality_code), values_csv, catalogue_csv,
+                          has_catalogue=bool(catalogue)).encode("utf-8")
+    files = {VALUES_FILE: values_csv, CATALOGUE_FILE: catalogue_csv, PACKAGE_FILE: package, EXCEL_FILE: excel_csv}
+    files[CHECKSUM_FILE] = checksums(files).encode("utf-8")
+    return files
+
+
+def write_delivery(published: Path, exports_root: Path, municipality_code: str, on: date,
+                   year: int | None = None) -> Path:
+    """Write the delivery folder for one municipality from the published database."""
+    con = connect(published, read_only=True)
+    try:
+        files = delivery_files(con, municipality_code, year)
+    finally:
+        con.close()
+    return _write_folder(delivery_dir(exports_root, municipality_code, on), files)
+
+
+def ensure_writable_folder(root: Path) -> None:
+    """Fail early, with ``ExportError`` naming the folder, when deliveries cannot be written under
+    ``root`` (it is a file, not writable, or its disk is full). The run checks this before it
+    publishes, so such a run publishes nothing."""
+    probe = Path(root) / f".socek-write-probe-{os.getpid()}"
+    try:
+        Path(root).mkdir(parents=True, exist_ok=True)
+        with open(probe, "wb") as handle:
+            handle.write(b"socek checks that deliveries can be written here\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise ExportError(f"cannot write deliveries to the export folder {root}: {exc.strerror or exc}") from None
+    finally:
+        try:
+            probe.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _write_folder(target: Path, files: dict[str, str | bytes]) -> Path:
+    """Write all files to a temporary sibling folder, then swap it into place."""
+    temporary = target.with_name(target.name + ".partial")
+    try:
+        if temporary.exists():
+            shutil.rmtree(temporary)
+        temporary.mkdir(parents=True)
+        for name, content in files.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            (temporary / name).write_bytes(data)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(temporary, target)
+    except OSError as exc:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise ExportError(f"cannot write the delivery {target}: {exc.strerror or exc}") from None
+    return target

@@ -1,0 +1,1 @@
+"""The council report (redovisning): data, sections, HTML, charts and PDF."""

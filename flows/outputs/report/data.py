@@ -1,0 +1,165 @@
+"""Everything a report shows, read once from the published database's ``export`` layer.
+
+The report reads only ``export.*`` views, which are already disclosure-controlled (suppressed
+values are blank and carry a reason); ``_rows`` refuses any other schema, so a value the rules hide
+cannot reach the page."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+
+from flows.catalogue import load_catalogue
+from flows.config import municipality_title
+from flows.errors import SocekError
+from flows.outputs.report.html import is_missing
+
+
+class ReportError(SocekError):
+    """The report cannot be written (no published database, unknown municipality, no data...)."""
+
+
+_SCHEMA_REFERENCE = re.compile(r"\b(?:from|join)\s+\"?([a-z_][a-z0-9_]*)\"?\s*\.", re.IGNORECASE)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | tuple = ()) -> list[dict]:
+    """Rows as dicts; refuses SQL that reads any schema but ``export`` (DESIGN §6)."""
+    schemas = {name.lower() for name in _SCHEMA_REFERENCE.findall(sql)}
+    if schemas - {"export"}:
+        raise ReportError(f"the report reads only the export layer, not {sorted(schemas - {'export'})}")
+    cursor = con.execute(sql, list(params))
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Value:
+    """One figure as the export layer gives it: blank when suppressed (with the reason) or missing."""
+
+    value: float | None
+    unit: str
+    obs_status: str = "A"
+    conf_status: str = "F"
+    reason: str | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.conf_status in ("C", "D")
+
+    @property
+    def number(self) -> float | None:
+        """The value if it may be shown and exists, else None."""
+        if self.suppressed or self.obs_status in ("L", "M") or is_missing(self.value):
+            return None
+        return float(self.value)
+
+
+@dataclass
+class ReportData:
+    """Everything the page shows, read from ``export.*`` once."""
+
+    code: str
+    name: str
+    region_code: str
+    region_name: str
+    year: int
+    years: list[int]
+    values: dict[tuple, Value]
+    catalogue: list[dict]
+    timeline: list[dict]
+    quality: list[dict]
+    quarantine: list[dict]
+    sources: list[dict]
+    candidates: dict[str, dict]
+    run: dict | None
+    provisional: list[dict] = field(default_factory=list)
+    targets: dict[str, str] = field(default_factory=dict)  # Agenda 2030 target -> Swedish name
+
+    @property
+    def title(self) -> str:
+        return municipality_title(self.name)
+
+    def value(self, indicator: str, unit: str, period: int | str, code: str | None = None,
+              breakdown: str = "total", breakdown_value: str = "_T", sex: str = "T") -> Value | None:
+        return self.values.get((indicator, code or self.code, str(period), sex, breakdown, breakdown_value, unit))
+
+    def number(self, indicator: str, unit: str, period: int | str, code: str | None = None, **kw) -> float | None:
+        found = self.value(indicator, unit, period, code, **kw)
+        return found.number if found else None
+
+    def breakdown(self, indicator: str, unit: str, period: int | str, breakdown: str,
+                  code: str | None = None) -> dict[str, Value]:
+        code = code or self.code
+        return {k[5]: v for k, v in sorted(self.values.items())
+                if k[0] == indicator and k[1] == code and k[2] == str(period) and k[3] == "T"
+                and k[4] == breakdown and k[6] == unit}
+
+
+def load_data(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int | None = None) -> ReportData:
+    """Read what the report needs for one municipality from the export layer."""
+    areas = _rows(con, "select municipality_code, is_region from export.report_candidates order by 1")
+    region = next((a["municipality_code"] for a in areas if a["is_region"]), None)
+    if municipality_code not in {a["municipality_code"] for a in areas if not a["is_region"]}:
+        known = ", ".join(a["municipality_code"] for a in areas if not a["is_region"])
+        raise ReportError(f"municipality {municipality_code!r} is not configured (known: {known})")
+    rows = _rows(con, """
+        select indicator_id, municipality_code, municipality_name, period, sex, breakdown, breakdown_value,
+               value, unit, obs_status, conf_status, source, suppressed_reason
+        from export.report_indicator_values
+        where municipality_code in (?, ?)
+        order by indicator_id, municipality_code, period, sex, breakdown, breakdown_value, unit""",
+                 [municipality_code, region])
+    values = {(r["indicator_id"], r["municipality_code"], r["period"], r["sex"], r["breakdown"],
+               r["breakdown_value"], r["unit"]):
+              Value(r["value"], r["unit"], r["obs_status"], r["conf_status"], r["suppressed_reason"]) for r in rows}
+    names = {r["municipality_code"]: r["municipality_name"] for r in rows if r["municipality_name"]}
+    run = next(iter(_rows(con, "select * from export.report_run")), None)
+    year = year or _latest_year(rows, municipality_code, run)
+    if year is None:
+        raise ReportError(f"no indicator values for municipality {municipality_code}; run `socek run` first")
+    first = (run or {}).get("first_year") or min(
+        (int(r["period"]) for r in rows if r["period"].isdigit()), default=year)
+    catalogue = _rows(con, "select * from export.indicator_catalogue order by indicator_id")
+    timeline = _rows(con, """
+        select * from export.report_cooperation_timeline
+        where municipality_code = ? and (year is null or year <= ?)
+        order by org_nr, year nulls last, event_date nulls last, event_order, event_kind, event_id""",
+                     [municipality_code, year])
+    quality = _rows(con, "select * from export.report_data_quality where municipality_code = ? order by dataset",
+                    [municipality_code])
+    quarantine = _rows(con, """select * from export.report_quarantine_rules where municipality_code = ?
+                               order by rows_quarantined desc, dataset, rule""", [municipality_code])
+    sources = _rows(con, "select * from export.report_source_status order by source")
+    candidates = {a["municipality_code"]: a for a in _rows(con, "select * from export.report_candidates")}
+    flagged = defaultdict(int)
+    for r in rows:
+        if r["municipality_code"] == municipality_code and r["obs_status"] == "P":
+            flagged[r["indicator_id"]] += 1
+    provisional = [{"indicator_id": k, "values_flagged": v} for k, v in sorted(flagged.items())]
+    return ReportData(
+        code=municipality_code, name=names.get(municipality_code, municipality_code),
+        region_code=region, region_name=names.get(region, "länet"), year=year,
+        years=list(range(int(first), year + 1)), values=values, catalogue=catalogue, timeline=timeline,
+        quality=quality, quarantine=quarantine, sources=sources, candidates=candidates,
+        run=run, provisional=provisional, targets=_target_names())
+
+
+def _target_names() -> dict[str, str]:
+    """Swedish names of the Agenda 2030 targets, from the catalogue configuration (not data)."""
+    try:
+        return {t.id: t.name_sv for t in load_catalogue().sdg_targets}
+    except SocekError:
+        return {}
+
+
+def _latest_year(rows: list[dict], code: str, run: dict | None) -> int | None:
+    """The latest calendar year with a figure for the municipality (shown or suppressed)."""
+    last = (run or {}).get("last_year")
+    years = [int(r["period"]) for r in rows
+             if r["municipality_code"] == code and r["period"].isdigit() and r["obs_status"] in ("A", "P")
+             and (r["value"] is not None or r["conf_status"] in ("C", "D"))]
+    years = [y for y in years if last is None or y <= last]
+    return max(years) if years else None

@@ -1,0 +1,133 @@
+"""The bulk registers (Bolagsverket's and SCB's company files) for a run.
+
+Offline, the snapshot folder is parsed; live, both zips are downloaded through the shared retrying
+HTTP path into ``landing/bolagsverket/<date>/`` with a manifest, then parsed (streamed, see
+``bulk_records``); a failed download falls back to the newest complete landing, then the snapshot.
+Parsing keeps only the rows socek needs, and the kept rows of an unchanged zip are cached by the
+zip's hash and the selection, so an unchanged night does not parse 1 GB again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from flows.common.hashing import sha256_file
+from flows.config import Settings
+from flows.errors import SourceError
+from flows.sources import bolagsverket, scb_bulk
+from flows.sources.api import SourceResult
+from flows.sources.http import HttpClient
+from flows.sources.landing import complete_landings
+
+log = logging.getLogger(__name__)
+
+BULK = "bolagsverket"
+BULK_FILES = {"bolagsverket_bulkfil.zip": "bolagsverket_url", "scb_bulkfil.zip": "scb_url"}
+MANIFEST = "manifest.json"
+
+
+# --- bulk files ----------------------------------------------------------------------------------
+
+def _manifest_time(folder: Path) -> datetime:
+    data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    stamps = [f.get("fetched_at") for f in data.get("files", []) if f.get("fetched_at")]
+    stamp = max(stamps) if stamps else data.get("completed_at")
+    return datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+
+
+def _parse_bulk_folder(folder: Path, settings: Settings, keep_orgnrs: set[str]) -> dict[str, pd.DataFrame]:
+    """Parse both bulk zips of a landing or snapshot folder (streamed; see bolagsverket.py)."""
+    bulk = settings.sources.bulk
+    if not (folder / MANIFEST).is_file():
+        raise SourceError(f"{folder}: no {MANIFEST}; the bulk-file folder is incomplete")
+    common = dict(keep_orgnrs=keep_orgnrs, county_postcode_prefixes=bulk.county_postcode_prefixes,
+                  county_postorter=bulk.county_postorter, max_member_bytes=bulk.max_member_bytes,
+                  max_compression_ratio=bulk.max_compression_ratio)
+    tables = {}
+    for name, parse, table in (("bolagsverket_bulkfil.zip", bolagsverket.parse_bolagsverket_zip, "bolagsverket_register"),
+                               ("scb_bulkfil.zip", scb_bulk.parse_scb_zip, "scb_register")):
+        path = folder / name
+        if not path.is_file():
+            raise SourceError(f"{path}: bulk file missing")
+        sha = sha256_file(path)
+        cached = _bulk_cache_path(settings, sha, table, common)
+        if cached.is_file():  # the same zip with the same selection: parsed on an earlier night
+            tables[table] = pd.read_parquet(cached).assign(_source_file=str(path), _sha256=sha)
+            log.info("%s: unchanged since it was parsed (%s); %d rows kept", name, cached.name, len(tables[table]))
+            continue
+        parsed = parse(path, **common)
+        tables[table] = parsed.frame.assign(_source_file=str(path), _sha256=sha)
+        _write_bulk_cache(cached, parsed.frame)
+        log.info("%s: %d lines read, %d kept, %d sole-trader rows dropped, %d malformed",
+                 name, parsed.lines_read, parsed.rows_kept, parsed.person_rows_dropped, parsed.malformed_rows)
+    return tables
+
+
+def _bulk_cache_path(settings: Settings, sha: str, table: str, common: dict) -> Path:
+    """Where the kept rows of one parsed bulk zip are cached: keyed by the zip's bytes and by
+    everything that decides which rows are kept (the org nrs to keep, the county filter)."""
+    selection = json.dumps({k: sorted(v) if isinstance(v, (set, frozenset, list)) else v
+                            for k, v in sorted(common.items())}, sort_keys=True)
+    key = hashlib.sha256(f"{sha}\0{table}\0{selection}".encode()).hexdigest()[:24]
+    return settings.path("warehouse").parent / "cache" / f"{table}-{key}.parquet"
+
+
+def _write_bulk_cache(path: Path, frame: pd.DataFrame) -> None:
+    """Keep only the newest cache per table (written atomically; a failure only costs a re-parse)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.parquet"):
+            old.unlink(missing_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        frame.to_parquet(partial, index=False)
+        partial.replace(path)
+    except OSError as exc:
+        log.info("bulk-file cache not written (%s); the next run parses again", exc)
+
+
+def _download(http: HttpClient, url: str, target: Path) -> dict:
+    """Stream one bulk zip to disk through the shared retrying HTTP path; its manifest entry."""
+    done = http.download(url, target)
+    return {"file": target.name, "url": url, "sha256": sha256_file(target), "bytes": target.stat().st_size,
+            "fetched_at": done.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def _fetch_bulk(settings: Settings, run_date: date) -> Path:
+    folder = settings.path("landing") / BULK / run_date.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MANIFEST).unlink(missing_ok=True)
+    bulk = settings.sources.bulk
+    with HttpClient.from_settings(bulk) as http:
+        entries = [_download(http, getattr(bulk, key), folder / name) for name, key in BULK_FILES.items()]
+    (folder / MANIFEST).write_text(json.dumps({"files": entries}, indent=2), encoding="utf-8")
+    return folder
+
+
+def collect_bulk(settings: Settings, run_date: date, keep_orgnrs: set[str]) -> SourceResult:
+    snapshot = settings.path("snapshots") / BULK
+    if settings.mode == "offline":
+        tables = _parse_bulk_folder(snapshot, settings, keep_orgnrs)
+        return SourceResult(BULK, tables, "snapshot", False, None, _manifest_time(snapshot))
+    try:
+        folder = _fetch_bulk(settings, run_date)
+        tables = _parse_bulk_folder(folder, settings, keep_orgnrs)
+        return SourceResult(BULK, tables, "live", False, None, _manifest_time(folder))
+    except SourceError as exc:
+        error = exc
+        # A download that does not parse (an HTML error page saved as .zip) is no fallback for later
+        # nights: without its manifest the folder counts as incomplete.
+        (settings.path("landing") / BULK / run_date.isoformat() / MANIFEST).unlink(missing_ok=True)
+    for folder in [*complete_landings(settings.path("landing") / BULK), snapshot]:
+        try:
+            tables = _parse_bulk_folder(folder, settings, keep_orgnrs)
+        except SourceError:
+            continue
+        warning = f"{BULK}: live download failed ({error}); using the bulk files in {folder}"
+        return SourceResult(BULK, tables, "fallback", True, warning, _manifest_time(folder))
+    raise SourceError(f"{BULK}: live download failed ({error}) and there is no earlier copy to fall back to")

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: open, create tables, load, transform with ``sql/``, check, publish."""
