@@ -228,13 +228,11 @@ def load_bulk(con: duckdb.DuckDBPyConnection, settings, scratch: Path) -> None:
 
 
 def run_baseline(config: Path, database: Path) -> dict:
-    from flows.catalogue import catalogue_frame
     from flows.config import load_config
     from flows.sources import collect as external
     from flows.sources.api import collect_kolada, collect_scb
     from flows.warehouse import load as loading
-    from flows.warehouse import meta_tables
-    from flows.warehouse import sql_runner
+    from flows.warehouse import meta_tables, sql_runner
 
     settings = load_config(config)
     database.unlink(missing_ok=True)
@@ -243,9 +241,7 @@ def run_baseline(config: Path, database: Path) -> dict:
     con = duckdb.connect(str(database))
     try:
         sql_runner.create_tables(con)
-        loading.replace_table(con, "meta", "municipalities", meta_tables.municipalities_frame(settings))
-        loading.replace_table(con, "meta", "parameters", meta_tables.parameters_frame(settings))
-        loading.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
+        meta_tables.write_settings(con, settings)
         rows = load_inbox(con, settings)
         timings["read_csv inbox"] = time.perf_counter() - start
         mark = time.perf_counter()

@@ -131,7 +131,7 @@ class LedgerPool:
 
 
 def ledger_pool(rng: np.random.Generator, code: str, enterprises, taken: set[str]) -> LedgerPool:
-    from flows.demo.model import DEFAULT_SIZE, SIZES, SUPPLIER_TRADES, NAME_WORDS
+    from flows.demo.model import DEFAULT_SIZE, NAME_WORDS, SIZES, SUPPLIER_TRADES
 
     count = SIZES.get(code, DEFAULT_SIZE).suppliers * SUPPLIERS_PER_DEMO_SUPPLIER
     ids = _orgnrs(rng, count, 5, taken)
@@ -147,7 +147,13 @@ def ledger_month(rng: np.random.Generator, pool: LedgerPool, code: str, name: st
                  rows: int, voucher_start: int) -> pa.Table:
     """One month of one municipality's postings as canonical columns (dates as date32, amounts as cents)."""
     from flows.config import municipality_title
-    from flows.demo.model import ACCOUNTS, ADMINISTRATIONS, KNOWN_BUYER_ORG_NR, OFFICIAL_TEST_PERSONNUMMER, SOLE_TRADER_NAMES
+    from flows.demo.model import (
+        ACCOUNTS,
+        ADMINISTRATIONS,
+        KNOWN_BUYER_ORG_NR,
+        OFFICIAL_TEST_PERSONNUMMER,
+        SOLE_TRADER_NAMES,
+    )
 
     pick = np.searchsorted(pool.cum, rng.random(rows))
     pick = np.minimum(pick, len(pool.names) - 1)
@@ -207,8 +213,8 @@ def _amount_text(cents: np.ndarray, decimal: str, thousands: str) -> list[str]:
 
 def write_ledger_csv(table: pa.Table, path: Path, profile_name: str) -> int:
     """Write postings in a publisher's CSV layout (header order, names, value notation, encoding)."""
-    from flows.datasets import DATASETS
     from flows.common.identifiers import format_orgnr
+    from flows.datasets import DATASETS
     from flows.demo.layouts import _slots
     from flows.intake.profiles import get_profile
 
@@ -280,9 +286,9 @@ def generate(scale: str, seed: int = 42, force: bool = False, log=print) -> Path
 
     from flows.config import load_config
     from flows.datasets import DATASETS
-    from flows.demo.registers import build_demo, bulk_enterprises
-    from flows.demo.deliveries import plan_deliveries, write_planned
     from flows.demo.bulk import write_bulk_snapshots
+    from flows.demo.deliveries import plan_deliveries, write_planned
+    from flows.demo.registers import build_demo, bulk_enterprises
     from flows.demo.snapshots import write_api_snapshots
     from flows.intake.pseudonymise import ensure_local_key
 
@@ -310,8 +316,9 @@ def generate(scale: str, seed: int = 42, force: bool = False, log=print) -> Path
             (inbox / code / "profiles.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     log(f"bench: ledger of ~{p.ledger_rows:,} postings in monthly files")
-    from flows.demo.model import DEFAULT_SIZE, SIZES
     import pandas as pd
+
+    from flows.demo.model import DEFAULT_SIZE, SIZES
 
     enterprises = pd.DataFrame([{"org_nr": e.org_nr, "name": e.name, "municipality_code": e.municipality_code}
                                 for e in demo.enterprises])

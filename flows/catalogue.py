@@ -9,7 +9,7 @@ Every model forbids unknown keys, and each error names the indicator and the key
 SDG honesty is enforced here: ``sdg_targets`` must be targets (``8.5``), never the official global
 indicators (``8.5.2``), which the municipality's own measures are only proxies for.
 
-Imports nothing of socek's but ``errors``.
+Imports nothing of socek's but ``errors``, the TOML helpers and the dataset contracts.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from pydantic import (
 
 from flows.common.resources import CATALOGUE_FILE
 from flows.common.toml_files import StrictModel, read_toml
+from flows.datasets import DATASETS
 from flows.errors import ConfigError
 
 DEFAULT_CATALOGUE = CATALOGUE_FILE
@@ -37,8 +38,13 @@ LIST_SEPARATOR = "; "  # how list-valued keys are joined in meta.indicator_catal
 CATALOGUE_COLUMNS = [
     "indicator_id", "name_sv", "name_en", "definition", "units", "disaggregations",
     "action_plan_areas", "action_plan_area_names_sv", "sdg_targets", "sdg_relation",
-    "context_for_indicator", "motion_question", "sources", "kolada_kpi", "view_name",
+    "context_for_indicator", "motion_question", "sources", "kolada_kpi", "view_name", "target_breakdowns",
 ]
+# meta.indicator_catalogue also says which inbox datasets each indicator is computed from (its
+# coverage: a cell is a measured value only when they were delivered); internal, not delivered.
+META_CATALOGUE_COLUMNS = [*CATALOGUE_COLUMNS, "datasets"]
+# A derived input: whether a ledger's suppliers could be identified (organisation numbers or a crosswalk).
+SUPPLIER_MATCHING = "supplier_matching"
 
 _TARGET = re.compile(r"^\d{1,2}\.[0-9a-z]{1,2}$")
 _GLOBAL_INDICATOR = re.compile(r"^\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}$")
@@ -108,6 +114,10 @@ class Indicator(StrictModel):
     sources: list[str] = Field(min_length=1)
     kolada_kpi: str | None = Field(default=None, pattern=r"^[NU]\d{5}$")
     view: str = Field(pattern=r"^se\d{2}_[a-z0-9_]+$")
+    datasets: list[str] = Field(default_factory=list)
+    # The cell that speaks for a target when only part of the indicator does ("8.6" = "age_band=16-24":
+    # target 8.6 concerns youth, so SE14's 16-24 cells, not all ages).
+    target_breakdowns: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("units", "disaggregations", "action_plan_areas", "sources")
     @classmethod
@@ -140,6 +150,18 @@ class Indicator(StrictModel):
                                  f"got {self.context_for_indicator!r}")
         if self.sdg_relation == "context proxy" and self.motion_question != "context":
             raise ValueError("a context proxy answers no motion question directly: motion_question must be 'context'")
+        for target, cell in self.target_breakdowns.items():
+            if target not in self.sdg_targets:
+                raise ValueError(f"target_breakdowns: {target!r} is not one of sdg_targets {self.sdg_targets}")
+            if not re.fullmatch(r"[a-z_]+=[^;=:]+", cell):
+                raise ValueError(f"target_breakdowns: {target} = {cell!r} must be breakdown=value, e.g. age_band=16-24")
+        known = {*DATASETS, SUPPLIER_MATCHING}
+        unknown = [d for d in self.datasets if d not in known]
+        if unknown:
+            raise ValueError(f"datasets: {unknown} are not inbox datasets; known: {sorted(known)}")
+        if (self.sdg_relation == "proxy") != bool(self.datasets):
+            raise ValueError("datasets is required exactly for own-data indicators (sdg_relation = 'proxy'): "
+                             "it says which deliveries a value is computed from")
         if (self.kolada_kpi is not None) != ("Kolada" in self.sources):
             raise ValueError("kolada_kpi is required exactly when 'Kolada' is among the sources")
         return self
@@ -270,8 +292,11 @@ def catalogue_frame(catalogue: Catalogue | Path | str | None = None) -> pd.DataF
             "sources": _joined(indicator.sources),
             "kolada_kpi": indicator.kolada_kpi,
             "view_name": f"indicators.{indicator.view}",
+            "target_breakdowns": _joined([f"{target}: {cell}" for target, cell in indicator.target_breakdowns.items()])
+            or None,
+            "datasets": _joined(indicator.datasets) or None,
         })
-    return pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
+    return pd.DataFrame(rows, columns=META_CATALOGUE_COLUMNS)
 
 
 def warehouse_problems(con, catalogue: Catalogue | None = None) -> list[str]:

@@ -109,9 +109,8 @@ def cmd_export(args) -> int:
 
     from flows.outputs.delivery import write_delivery
 
-    codes = [args.municipality] if args.municipality else settings.municipality_codes
+    codes = [settings.check_delivery_code(args.municipality)] if args.municipality else settings.delivery_codes
     for code in codes:
-        settings.municipality(code)
         folder = write_delivery(settings.path("warehouse"), settings.path("exports"), code, date.today(),
                                 year=args.year)
         print(f"exported: {folder}")
@@ -134,6 +133,21 @@ def cmd_report(args) -> int:
             print(f"report: {result.pdf_path}")
         elif not args.no_pdf:
             print("report: no PDF (Chromium is not installed)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_suppliers(args) -> int:
+    """List the ledger suppliers socek cannot identify, with proposed matches; optionally write a draft."""
+    settings = _settings(args)
+    from flows.outputs import suppliers
+
+    settings.municipality(args.municipality)
+    rows = suppliers.candidates(settings.path("warehouse"), args.municipality)
+    print(suppliers.render(rows, args.municipality), end="")
+    if args.out:
+        written = suppliers.write_draft(rows, Path(args.out))
+        print(f"wrote {written} proposed match(es) to {args.out}: review them, then deliver the file as "
+              f"inbox/{args.municipality}/supplier_crosswalk/{Path(args.out).name}")
     return EXIT_OK
 
 
@@ -166,8 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--write-canonical", metavar="OUT.csv")
     p = add("export", cmd_export, "rebuild the regional delivery from the published database")
-    p.add_argument("--municipality")
+    p.add_argument("--municipality", help="kommunkod, or the region's code for the county delivery (default: all)")
     p.add_argument("--year", type=int)
+    p = add("suppliers", cmd_suppliers, "list the ledger suppliers without an organisation number, with proposed matches")
+    p.add_argument("--municipality", required=True, help="kommunkod")
+    p.add_argument("--out", metavar="FILE.csv", help="write the proposed matches as a draft supplier crosswalk")
     p = add("report", cmd_report, "write the council report (HTML, and PDF when Chromium is installed)")
     p.add_argument("--municipality", help="kommunkod (default: every configured municipality)")
     p.add_argument("--year", type=int, help="report year (default: the latest year with data)")

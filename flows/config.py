@@ -209,6 +209,18 @@ class Settings(StrictModel):
     def municipality_codes(self) -> list[str]:
         return [m.code for m in self.municipalities]
 
+    @property
+    def delivery_codes(self) -> list[str]:
+        """Every area with its own regional delivery: the municipalities, then the county (the Region's own)."""
+        return [*self.municipality_codes, self.region.indicator_code]
+
+    def check_delivery_code(self, code: str) -> str:
+        """``code`` if it is a municipality or the county, else a ``ConfigError`` listing the known ones."""
+        if code not in self.delivery_codes:
+            raise ConfigError(f"{code!r} is neither a configured municipality nor the region (known: "
+                              f"{', '.join(self.delivery_codes)})")
+        return code
+
     def municipality(self, code: str) -> Municipality:
         for m in self.municipalities:
             if m.code == code:

@@ -38,6 +38,10 @@ class Dataset:
     period_column: str | None = None
     # Which date columns must fall within plausible years (first_year-1 .. last_year+1 of config).
     plausible_dates: tuple[str, ...] = field(default=())
+    # Rows every month (a ledger): a year is complete only when all its months are delivered. Other
+    # datasets record events, and a month without an event is normal.
+    continuous: bool = False
+    label_sv: str = ""  # the dataset's name in Swedish, for notes, reports and templates
 
     @property
     def column_names(self) -> list[str]:
@@ -94,6 +98,7 @@ _register(Dataset(
     key=("org_nr",),
     period_column=None,  # a register delivery replaces the whole register of its municipality
     plausible_dates=("criteria_assessed_on", "cooperation_started"),
+    label_sv="Register över sociala företag",
 ))
 
 _register(Dataset(
@@ -112,6 +117,9 @@ _register(Dataset(
         Column("fakturanummer", required=False, nullable=True, description="Invoice number; '-' and blanks mean none"),
         Column("nettobelopp", DECIMAL, description="Net amount in SEK excluding VAT; negative for credit notes"),
         Column("kommun_id", required=False, nullable=True, is_municipality=True, description="Kommunkod of the buyer"),
+        Column("leverantor_internal_id", required=False, nullable=True, derived=True,
+               description="The publisher's own supplier number, kept when leverantor_id is one (not an "
+                           "organisation number); matched to an organisation number through a supplier crosswalk"),
         Column("leverantor_id_kind", required=False, nullable=True, derived=True,
                values=("orgnr", "pseudonym", "masked", "internal", "blank", "invalid"),
                description="What leverantor_id held as delivered: orgnr, pseudonym (a personal identity number "
@@ -120,6 +128,8 @@ _register(Dataset(
     key=(),
     period_column="bokforingsdatum",
     plausible_dates=("bokforingsdatum",),
+    continuous=True,
+    label_sv="Leverantörsreskontra",
 ))
 
 _register(Dataset(
@@ -137,6 +147,7 @@ _register(Dataset(
     ),
     key=("agreement_id",),
     plausible_dates=("start_date",),
+    label_sv="Avtal",
 ))
 
 _register(Dataset(
@@ -157,6 +168,7 @@ _register(Dataset(
     key=("procurement_id",),
     period_column="published_date",
     plausible_dates=("published_date",),
+    label_sv="Upphandlingar",
 ))
 
 _register(Dataset(
@@ -173,6 +185,7 @@ _register(Dataset(
     key=("grant_id",),
     period_column="decision_date",
     plausible_dates=("decision_date",),
+    label_sv="Bidrag",
 ))
 
 _register(Dataset(
@@ -190,6 +203,7 @@ _register(Dataset(
     key=("activity_id",),
     period_column="date",
     plausible_dates=("date",),
+    label_sv="Stödinsatser",
 ))
 
 _register(Dataset(
@@ -212,6 +226,7 @@ _register(Dataset(
     ),
     key=("year", "org_nr", "referrer", "placement_type", "sex", "age_band"),
     period_column="year",
+    label_sv="Arbetsintegrering (placeringar)",
 ))
 
 _register(Dataset(
@@ -227,10 +242,35 @@ _register(Dataset(
         Column("employees_m", INT, nullable=True, minimum=0, maximum=100000, description="Employees on 31 December, men"),
         Column("participants_k", INT, nullable=True, minimum=0, maximum=100000, description="Participants in work integration during the year, women"),
         Column("participants_m", INT, nullable=True, minimum=0, maximum=100000, description="Participants in work integration during the year, men"),
-        Column("fte", DECIMAL, nullable=True, minimum=0, maximum=100000, description="Full-time equivalents of the enterprise's employees (årsarbetskrafter)"),
+        Column("fte", DECIMAL, nullable=True, minimum=0, maximum=100000,
+               description="Full-time equivalents (årsarbetskrafter) of all the enterprise's employees, participants in "
+                           "work integration who are employed included"),
+        Column("participant_fte", DECIMAL, required=False, nullable=True, minimum=0, maximum=100000,
+               description="Full-time equivalents of the participants in work integration only (the persons in "
+                           "participants_k and participants_m); blank when the enterprise does not measure it"),
     ),
     key=("org_nr", "year"),
     period_column="year",
+    label_sv="Företagens årsuppgifter",
+))
+
+
+_register(Dataset(
+    "supplier_crosswalk",
+    "A municipality's reviewed key from its ledger's suppliers (internal supplier number or name) to "
+    "organisation numbers, for ledgers that do not carry organisation numbers.",
+    (
+        Column("leverantor_internal_id", nullable=True,
+               description="The ledger's own supplier number, as in the ledger's leverantor_id"),
+        Column("leverantor", nullable=True, description="The supplier's name as written in the ledger"),
+        Column("org_nr", is_org_nr=True, description="The organisation number the supplier is"),
+        Column("reviewed_by", required=False, nullable=True, description="Who checked the match"),
+        Column("reviewed_on", DATE, required=False, nullable=True, description="When the match was checked"),
+    ),
+    key=("leverantor_internal_id", "leverantor"),
+    period_column=None,  # a full key: the newest delivery replaces it
+    plausible_dates=("reviewed_on",),
+    label_sv="Nyckel leverantör–organisationsnummer",
 ))
 
 

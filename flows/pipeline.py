@@ -138,6 +138,7 @@ def nothing_new(settings: Settings, run: RunState, result: Intake, sources: Exte
                 return False
         expected = {"municipalities": meta_tables.municipalities_frame(settings),
                     "parameters": meta_tables.parameters_frame(settings),
+                    "datasets": meta_tables.datasets_frame(),
                     "indicator_catalogue": catalogue_frame()}
         for table, frame in expected.items():
             current = con.execute(f"select * from meta.{table}").df()
@@ -173,9 +174,7 @@ def load(settings: Settings, run: RunState, result: Intake, sources: ExternalDat
         sql_runner.create_tables(con)
         if full_rebuild:
             keep_run_history(con, published)
-        loading.replace_table(con, "meta", "municipalities", meta_tables.municipalities_frame(settings))
-        loading.replace_table(con, "meta", "parameters", meta_tables.parameters_frame(settings))
-        loading.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
+        meta_tables.write_settings(con, settings)
         for batch in result.batches.values():
             loading.insert_file_records(con, batch.files, run.run_id)
             loading.insert_raw(con, batch, run.run_id, loaded_at)
@@ -259,10 +258,11 @@ def check_export_folder(settings: Settings) -> None:
 
 
 def export(settings: Settings, run: RunState) -> list[Path]:
-    """Write the regional delivery of every configured municipality from the published file."""
+    """Write the regional delivery of every configured municipality, and the county's own (the
+    Region's rows), from the published file."""
     published = settings.path("warehouse")
     folders = [write_delivery(published, settings.path("exports"), code, run.today)
-               for code in settings.municipality_codes]
+               for code in settings.delivery_codes]
     run.outputs.extend(str(f) for f in folders)
     return folders
 

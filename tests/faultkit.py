@@ -19,9 +19,9 @@ from pathlib import Path
 
 import duckdb
 
+from flows.common.identifiers import looks_like_personnummer
 from flows.config import Settings, load_config
 from flows.demo.model import OFFICIAL_TEST_PERSONNUMMER
-from flows.common.identifiers import looks_like_personnummer
 from tests.conftest import ROOT
 from tests.e2e import write_config
 

@@ -18,12 +18,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from flows.config import load_config
 from flows.demo import registers as demo
 from flows.warehouse import load as loading
-from flows.warehouse import meta_tables
-from flows.warehouse import sql_runner
-from flows.config import load_config
-from flows.catalogue import catalogue_frame
+from flows.warehouse import meta_tables, sql_runner
 
 RUN_ID = "20260301T020000Z-abc123"
 RUN_STARTED = "2026-03-01 02:00:00"
@@ -93,9 +91,7 @@ def build_database(path: Path, settings=None, seed: int = 42) -> Path:
     con = duckdb.connect(str(path))
     try:
         sql_runner.create_tables(con)
-        loading.replace_table(con, "meta", "municipalities", meta_tables.municipalities_frame(settings))
-        loading.replace_table(con, "meta", "parameters", meta_tables.parameters_frame(settings))
-        loading.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
+        meta_tables.write_settings(con, settings)
         loaded_at = pd.Timestamp(RUN_STARTED)
         for qualified_name, frame in rows.items():
             _insert(con, qualified_name, frame.assign(_row_number=range(1, len(frame) + 1), _loaded_at=loaded_at,

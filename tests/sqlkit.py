@@ -10,10 +10,11 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from flows.warehouse import load as loading
-from flows.warehouse import sql_runner
 from flows.config import load_config
-from flows.warehouse.meta_tables import municipalities_frame, parameters_frame
+from flows.datasets import DATASETS
+from flows.intake.deliveries import covered_period
+from flows.warehouse import load as loading
+from flows.warehouse import meta_tables, sql_runner
 
 DEFAULT_FILE = "f-test"
 
@@ -22,8 +23,7 @@ def fixture_db(tables: dict[str, list[dict]], settings=None, files: list[dict] |
     settings = settings or load_config()
     con = duckdb.connect()
     sql_runner.create_tables(con)
-    loading.replace_table(con, "meta", "municipalities", municipalities_frame(settings))
-    loading.replace_table(con, "meta", "parameters", parameters_frame(settings))
+    meta_tables.write_settings(con, settings)
     seen_files: dict[tuple[str, str], dict] = {}
     for qualified_name, rows in tables.items():
         schema, table = qualified_name.split(".")
@@ -38,6 +38,10 @@ def fixture_db(tables: dict[str, list[dict]], settings=None, files: list[dict] |
             for fid, muni in zip(frame["_file_id"], frame.get("municipality_code", frame.get("kommun_id", pd.Series(["1814"] * len(frame))))):
                 seen_files.setdefault((fid, table), {"file_id": f"{fid}", "dataset": table,
                                                      "municipality_code": muni})
+            if table in DATASETS:  # the delivery's period, as the intake records it
+                for fid, part in frame.groupby("_file_id"):
+                    start, end = covered_period(part.astype("string"), DATASETS[table], f"{fid}.csv")
+                    seen_files[(fid, table)].update(period_start=start, period_end=end)
         cols = [c for c, in con.execute(
             "select column_name from duckdb_columns() where schema_name=? and table_name=? order by column_index",
             [schema, table]).fetchall()]
@@ -51,7 +55,8 @@ def fixture_db(tables: dict[str, list[dict]], settings=None, files: list[dict] |
     records = list(files or []) + [
         {"file_id": f["file_id"], "path": f"{f['municipality_code']}/{f['dataset']}/{f['file_id']}.csv",
          "sha256": f["file_id"], "dataset": f["dataset"], "municipality_code": f["municipality_code"],
-         "status": "loaded", "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0, "run_id": "r1"}
+         "status": "loaded", "rows_read": 0, "rows_loaded": 0, "rows_quarantined": 0, "run_id": "r1",
+         "period_start": f.get("period_start"), "period_end": f.get("period_end")}
         for f in seen_files.values() if f["file_id"] not in explicit
     ]
     if records:

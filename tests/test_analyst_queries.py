@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from flows.warehouse import load as loading
-from flows.catalogue import catalogue_frame
 from tests.sqlkit import fixture_db
-from tests.test_indicators import LEDGER_FILES, LEKEBERG, county_tables, placement, posting
+from tests.test_indicators import (
+    LEDGER_FILES,
+    LEKEBERG,
+    county_tables,
+    placement,
+    posting,
+)
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "analyst.md"
 STORY = "7696000079"  # started 2022, cooperation from September 2022 (fictional)
@@ -47,7 +51,6 @@ def story_tables() -> dict[str, list[dict]]:
 @pytest.fixture(scope="module")
 def con():
     connection = fixture_db(story_tables(), files=LEDGER_FILES)
-    loading.replace_table(connection, "meta", "indicator_catalogue", catalogue_frame())
     yield connection
     connection.close()
 

@@ -15,13 +15,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.errors import SourceError
+from flows.common.encoding import detect_encoding
 from flows.common.identifiers import luhn_check_digit
-from flows.sources.bolagsverket import BOLAGSVERKET_COLUMNS, parse_bolagsverket_lines, parse_bolagsverket_zip
-from flows.sources.scb_bulk import SCB_COLUMNS, parse_scb_lines, parse_scb_zip
+from flows.errors import SourceError
+from flows.sources.bolagsverket import (
+    BOLAGSVERKET_COLUMNS,
+    parse_bolagsverket_lines,
+    parse_bolagsverket_zip,
+)
 from flows.sources.bulk_records import BulkFileError, BulkParseResult
 from flows.sources.bulk_zip import _LimitedReader
-from flows.common.encoding import detect_encoding
+from flows.sources.scb_bulk import SCB_COLUMNS, parse_scb_lines, parse_scb_zip
 
 PREFIXES = [str(n) for n in range(690, 720)]
 POSTORTER = ["LEKEBERG", "FJUGESTA", "ÖREBRO", "HÄLLEFORS", "KUMLA"]

@@ -14,12 +14,19 @@ import sys
 import duckdb
 import pytest
 
-from flows.errors import AlreadyRunningError
 from flows.common.runlock import run_lock
-from tests.faultkit import (
-    cli_env, content_hashes, prefect_api_url, quiet_night, run_cli, run_in_process, start_cli, write_small_config,
-)
 from flows.config import load_config
+from flows.errors import AlreadyRunningError
+from tests.faultkit import (
+    cli_env,
+    content_hashes,
+    prefect_api_url,
+    quiet_night,
+    run_cli,
+    run_in_process,
+    start_cli,
+    write_small_config,
+)
 
 HOLD_LOCK = """
 import fcntl, sys, time

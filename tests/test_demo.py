@@ -15,14 +15,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from flows.common.identifiers import is_valid_orgnr, looks_like_personnummer
 from flows.config import load_config
 from flows.datasets import ACTIVITY_TYPES, AGREEMENT_TYPES, DATASETS, GRANT_TYPES
-from flows.demo.model import LEKEBERG, OFFICIAL_TEST_PERSONNUMMER, STORY_NAME, STORY_ORG_NR
-from flows.demo.enterprises import generate_enterprises
-from flows.demo.registers import generate_registers, write_demo_snapshots
 from flows.demo.deliveries import write_demo_inbox
+from flows.demo.enterprises import generate_enterprises
+from flows.demo.model import (
+    LEKEBERG,
+    OFFICIAL_TEST_PERSONNUMMER,
+    STORY_NAME,
+    STORY_ORG_NR,
+)
+from flows.demo.registers import generate_registers, write_demo_snapshots
 from flows.errors import InboxError
-from flows.common.identifiers import is_valid_orgnr, looks_like_personnummer
 from flows.intake.canonical import MissingColumnError, read_delivery
 
 CONFIG = Path(__file__).resolve().parents[1] / "config" / "pipeline.toml"
@@ -30,6 +35,9 @@ HASH_KEY = b"test-key"
 SEED = 42
 EXPECTED_MISTAKES = {"bad_org_nr_check_digit", "unknown_municipality_code", "negative_participants",
                      "malformed_date", "missing_required_column", "duplicate_delivery", "corrected_redelivery"}
+# Every register the demo writes. A supplier crosswalk exists only where a person has reviewed the
+# proposed matches (socek suppliers), so the demo leaves Ljusnarsberg's unwritten, for the reviewer.
+GENERATED = [name for name in DATASETS if name != "supplier_crosswalk"]
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +102,7 @@ def test_same_seed_writes_byte_identical_files(demo_inbox, second_inbox):
 
 def test_a_different_seed_gives_different_data(settings):
     first, other = (generate_registers(settings, seed, scale=0.3) for seed in (SEED, 7))
-    for name in DATASETS:
+    for name in GENERATED:
         assert not other[("1880", name)].equals(first[("1880", name)]), name
     assert STORY_ORG_NR in set(other[(LEKEBERG, "enterprises")]["org_nr"])  # the story does not depend on the seed
 
@@ -105,7 +113,7 @@ def test_registers_cover_every_municipality_and_dataset_in_canonical_columns(set
     assert set(registers) == {(code, name) for code in settings.municipality_codes for name in DATASETS}
     for (code, name), frame in registers.items():
         assert list(frame.columns) == [c.name for c in DATASETS[name].delivered_columns], (code, name)
-        assert len(frame) > 0, (code, name)
+        assert len(frame) > 0 or name not in GENERATED, (code, name)
 
 
 def test_sizes_scale_with_the_scale_parameter(settings, registers):

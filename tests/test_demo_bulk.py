@@ -12,6 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from flows.common.identifiers import (
+    is_valid_orgnr,
+    looks_like_personnummer,
+    luhn_check_digit,
+)
 from flows.config import BulkSettings
 from flows.demo.bulk import (
     BOLAGSVERKET_MEMBER,
@@ -22,9 +27,8 @@ from flows.demo.bulk import (
     TEST_PERSONNUMMER,
     write_bulk_snapshots,
 )
-from flows.common.identifiers import is_valid_orgnr, luhn_check_digit, looks_like_personnummer
-from flows.sources.bulk_records import BulkParseResult
 from flows.sources.bolagsverket import parse_bolagsverket_zip
+from flows.sources.bulk_records import BulkParseResult
 from flows.sources.scb_bulk import parse_scb_zip
 
 PREFIXES = [str(n) for n in range(690, 720)]

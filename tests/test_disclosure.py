@@ -16,7 +16,18 @@ import pytest
 
 from flows.config import Thresholds, load_config
 from tests.sqlkit import fixture_db, rows
-from tests.test_indicators import E1, E2, E3, E5, LEKEBERG, OREBRO, enterprise, placement, posting, with_file_ids
+from tests.test_indicators import (
+    E1,
+    E2,
+    E3,
+    E5,
+    LEKEBERG,
+    OREBRO,
+    enterprise,
+    placement,
+    posting,
+    with_file_ids,
+)
 
 HALLSBERG, COUNTY = "1861", "0018"
 E7, E9 = "7696000079", "7696000087"
@@ -184,7 +195,7 @@ def exported_person_leaks(con):
         join export.indicator_values as e using (indicator_id, municipality_code, period, sex, breakdown,
                                                  breakdown_value, unit)
         where e.value is not null
-          and ((d.measure = 'count_persons' and coalesce(d.numerator, d.value) between 1 and 4)
+          and ((d.measure = 'count_persons' and coalesce(d.persons, d.value) between 1 and 4)
                or (d.measure = 'rate_persons' and (d.numerator between 1 and 4 or d.denominator between 1 and 4)))""")
 
 

@@ -179,3 +179,32 @@ def test_context_and_survival_indicators_after_the_run(demo):
         areas = {r[0] for r in _query(demo["published"], "select distinct municipality_code from "
                                       f"indicators.indicator_values where indicator_id = '{indicator}' and value is not null")}
         assert {"1814", "0018"} <= areas, indicator
+
+
+def test_the_demo_publishes_no_false_zero_and_the_county_its_own_delivery(demo):
+    """The standing check of docs/analyst.md returns 0 over the whole demo, and the Region gets its
+    own delivery folder with the county rows."""
+    from tests.test_coverage import standing_check
+
+    assert _query(demo["published"], standing_check()) == [(0,)]
+    # Ljusnarsberg's ledger carries the publisher's own supplier numbers: its purchases are missing
+    assert _query(demo["published"], """select distinct obs_status from indicators.indicator_values
+                                        where indicator_id in ('SE04', 'SE05') and municipality_code = '1864'""") == [
+        ("L",)]
+    county = list(demo["settings"].path("exports").glob("0018-*/indikatorvarden.csv"))
+    assert len(county) == 1
+    lines = county[0].read_text(encoding="utf-8").splitlines()[1:]
+    assert lines and {line.split(",")[1] for line in lines} == {"0018"}
+
+
+def test_socek_suppliers_proposes_the_registered_enterprise_for_ljusnarsbergs_ledger(demo, tmp_path):
+    out = tmp_path / "nyckel.csv"
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "--config", str(demo["config"]), "suppliers",
+                          "--municipality", "1864", "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    proposal = next(line for line in run.stdout.splitlines() if "Lärkan Odling" in line)
+    assert "26 postings" in proposal and "890 399.98 SEK" in proposal
+    assert "proposed match: " in run.stdout.split(proposal, 1)[1].splitlines()[1]
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "leverantor_internal_id;leverantor;org_nr;reviewed_by;reviewed_on"
+    assert len(rows) == 2 and "Lärkan Odling" in rows[1]

@@ -35,14 +35,24 @@ import duckdb
 import pytest
 
 from flows import cli
-from flows.sources import collect as external
 from flows.config import load_config
+from flows.sources import collect as external
 from flows.sources.api import collect_kolada
+from tests.conftest import ROOT
 from tests.faultkit import (
-    NO_CHROMIUM, SOCEK, cli_env, content_hashes, kill_group, prefect_api_url, run_cli, sha256_of, small_project, start_cli, wait_for,
+    NO_CHROMIUM,
+    SOCEK,
+    cli_env,
+    content_hashes,
+    kill_group,
+    prefect_api_url,
+    run_cli,
+    sha256_of,
+    small_project,
+    start_cli,
+    wait_for,
 )
 from tests.support.httpserver import RecordedRequest, Reply, ScriptedServer
-from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.prefect]
 

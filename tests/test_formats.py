@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from flows.errors import InboxError
 from flows.intake import csv_reader
 from flows.intake import table as raw_table
-from flows.intake.table import EXTRA, ROW_NUMBER, TEXT_DTYPE
-from flows.intake.json_reader import linked_pages
 from flows.intake.formats import read_table
+from flows.intake.json_reader import linked_pages
+from flows.intake.table import EXTRA, ROW_NUMBER, TEXT_DTYPE
 
 ENCODINGS = {
     # name reported by the reader -> how to produce the bytes

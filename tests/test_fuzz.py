@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 
 from flows.datasets import DATASETS
 from flows.errors import InboxError
-from flows.quality.validate import validate_batch
-from flows.intake.formats import read_table
 from flows.intake.canonical import to_canonical
+from flows.intake.formats import read_table
 from flows.intake.profiles import get_profile
+from flows.quality.validate import validate_batch
 
 KEY = b"test-key-not-a-secret"
 GRANTS = DATASETS["grants"]
@@ -289,8 +289,8 @@ def test_an_api_answer_of_the_wrong_shape_falls_back_instead_of_crashing(tmp_pat
 
     from flows.config import load_config
     from flows.sources import kolada, scb
-    from flows.sources.http import Fetched
     from flows.sources.api import _collect
+    from flows.sources.http import Fetched
 
     settings = load_config(Path(__file__).resolve().parents[1] / "config" / "pipeline.toml")
     landing = tmp_path_factory.mktemp("landing")

@@ -15,9 +15,9 @@ import duckdb
 import pytest
 
 from flows import pipeline
+from flows.config import load_config
 from flows.sources import collect as external
 from flows.warehouse import sql_runner
-from flows.config import load_config
 from tests.conftest import ROOT
 from tests.faultkit import quiet_night, write_small_config
 

@@ -19,14 +19,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flows.common.identifiers import (
+    looks_like_personnummer,
+    luhn_check_digit,
+    pseudonymise,
+)
 from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT
+from flows.demo.layouts import write_table
 from flows.errors import InboxError
-from flows.common.identifiers import luhn_check_digit, looks_like_personnummer, pseudonymise
-from flows.intake.table import EXTRA, ROW_NUMBER
-from flows.intake.canonical import LEVERANTOR_ID_KIND, ORIGINAL, SUPPLIER_ID_KINDS, MissingColumnError, read_delivery
+from flows.intake.canonical import (
+    LEVERANTOR_ID_KIND,
+    ORIGINAL,
+    SUPPLIER_ID_KINDS,
+    MissingColumnError,
+    read_delivery,
+)
 from flows.intake.discovery import Delivery, UnsafePathError, discover, inbox_path
 from flows.intake.pseudonymise import MissingHashKeyError
-from flows.demo.layouts import write_table
+from flows.intake.table import EXTRA, ROW_NUMBER
 
 KEY = b"test-key-not-a-secret"
 TEST_PNR_FORMS = ("19900101-2385", "199001012385", "900101-2385", "9001012385")

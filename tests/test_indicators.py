@@ -11,12 +11,12 @@ worked out by hand in the comments next to each assertion.
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date
 
 import pytest
 
-from flows.warehouse import load as loading
-from flows.catalogue import catalogue_frame
+from tests.conftest import ROOT
 from tests.sqlkit import fixture_db, rows
 
 LEKEBERG, OREBRO, LAXA, COUNTY = "1814", "1880", "1860", "0018"
@@ -63,7 +63,18 @@ def population(region, year, sex, age, value):
             "cell_key_noise": False}
 
 
+def declared_empty(file_id: str, dataset: str, year: int) -> dict:
+    """A header-only delivery whose name declares its year: "nothing happened in that year" (zero),
+    as opposed to no delivery at all (missing)."""
+    return {"file_id": file_id, "path": f"1814/{dataset}/{dataset}_{year}.csv", "sha256": file_id, "dataset": dataset,
+            "municipality_code": LEKEBERG, "status": "loaded", "rows_read": 0, "rows_loaded": 0,
+            "rows_quarantined": 0, "run_id": "r1", "period_start": f"{year}-01-01", "period_end": f"{year}-12-31"}
+
+
 LEDGER_FILES = [
+    declared_empty("led-2022", "supplier_invoices", 2022),
+    declared_empty("upp-2022", "procurements", 2022),
+    declared_empty("plac-2022", "placements", 2022),
     {"file_id": "led-old", "path": "1814/supplier_invoices/2023-a.csv", "sha256": "a", "dataset": "supplier_invoices",
      "municipality_code": LEKEBERG, "status": "loaded", "rows_read": 1, "rows_loaded": 1, "rows_quarantined": 0,
      "run_id": "r1", "period_start": "2023-01-01", "period_end": "2023-12-31"},
@@ -162,10 +173,10 @@ def county_tables() -> dict[str, list[dict]]:
         "raw.annual_reports": [
             {"org_nr": E1, "year": 2023, "turnover_sek": 1000000.0, "revenue_public_sek": 600000.0,
              "revenue_from_municipality_sek": 200000.0, "employees_k": 2, "employees_m": 1,
-             "participants_k": 3, "participants_m": 4, "fte": 5.5},
+             "participants_k": 3, "participants_m": 4, "fte": 5.5, "participant_fte": 3.5},
             {"org_nr": E2, "year": 2023, "turnover_sek": 500000.0, "revenue_public_sek": 100000.0,
              "revenue_from_municipality_sek": 50000.0, "employees_k": 0, "employees_m": 1,
-             "participants_k": 1, "participants_m": 0, "fte": 0.5},
+             "participants_k": 1, "participants_m": 0, "fte": 0.5, "participant_fte": 0.5},
             {"org_nr": E3, "year": 2023, "turnover_sek": 500000.0, "revenue_public_sek": 300000.0,
              "revenue_from_municipality_sek": None, "employees_k": 1, "employees_m": 1,
              "participants_k": 2, "participants_m": 3, "fte": None},
@@ -199,9 +210,7 @@ def county_tables() -> dict[str, list[dict]]:
 def county_db():
     """The county warehouse (catalogue loaded), built once per test process and shared read-only by
     the indicator, disclosure, catalogue, delivery and comment tests."""
-    con = fixture_db(county_tables(), files=LEDGER_FILES)
-    loading.replace_table(con, "meta", "indicator_catalogue", catalogue_frame())
-    return con
+    return fixture_db(county_tables(), files=LEDGER_FILES)
 
 
 @pytest.fixture(scope="module")
@@ -281,8 +290,12 @@ def test_se01_per_10000_inhabitants_sums_counts_and_population(county):
     assert cell(county, "SE01", LEKEBERG, 2023, unit="per 10 000 inhabitants") == (40.0, "A")
     # 1880: E5 and E6 (ends 2024) over 1000 inhabitants -> 20
     assert cell(county, "SE01", OREBRO, 2023, unit="per 10 000 inhabitants") == (20.0, "A")
-    # county: (2 + 2) / (500 + 1000) * 10 000, not SCB's own county figure and not the mean of 40 and 20
-    assert cell(county, "SE01", COUNTY, 2023, unit="per 10 000 inhabitants") == (26.6667, "A")
+    # county: (2 + 2) / (500 + 1000) * 10 000, not SCB's own county figure and not the mean of 40 and 20;
+    # only 2 of the 12 municipalities delivered a register, so the county figure is provisional and says so
+    assert cell(county, "SE01", COUNTY, 2023, unit="per 10 000 inhabitants") == (26.6667, "P")
+    assert rows(county, "select note from indicators.all_values where indicator_id = 'SE01' and municipality_code = ? "
+                        "and period = '2023' and unit = 'count' and breakdown = 'total'", [COUNTY]) == [
+        ("länet: 2 av 12 kommuner ingår",)]
     # 2022 has population only for 1880: Lekeberg's rate is missing, not zero; 2024 has none: no rate rows
     assert cell(county, "SE01", LEKEBERG, 2022, unit="per 10 000 inhabitants") == (None, "L")
     assert rows(county, "select count(*) from indicators.se01_active_social_enterprises "
@@ -307,21 +320,21 @@ def test_se02_new_enterprises_by_wise_and_legal_form(county):
     assert cell(county, "SE02", LEKEBERG, 2019, "EK") == (1.0, "A")      # E4: Bolagsverket's code
     assert cell(county, "SE02", LEKEBERG, 2021, "not_wise") == (1.0, "A")
     assert cell(county, "SE02", LEKEBERG, 2022) == (0.0, "A")
-    assert cell(county, "SE02", COUNTY, 2019) == (3.0, "A")              # E4 + E5 + E6
+    assert cell(county, "SE02", COUNTY, 2019) == (3.0, "P")              # E4 + E5 + E6 (2 of 12 registers)
     assert cell(county, "SE02", LAXA, 2019) == (None, "L")
     # the legal-form cells of every municipality sum to its total
     assert rows(county, """
         select t.municipality_code, t.period from indicators.se02_new_social_enterprises as t
-        join (select municipality_code, period, sum(value) as s from indicators.se02_new_social_enterprises
+        join (select municipality_code, period, sum(numerator) as s from indicators.se02_new_social_enterprises
               where breakdown = 'legal_form' group by all) as f using (municipality_code, period)
-        where t.breakdown = 'total' and t.value <> f.s""") == []
+        where t.breakdown = 'total' and t.numerator <> f.s""") == []
 
 
 def test_se03_three_year_survival_cohorts_and_pool(county):
     # 1814 cohort 2019: E4, bankrupt 2021 -> 0 %; 1880 cohort 2019: E5, E6 (ends 2024) -> 100 %
     assert cell(county, "SE03", LEKEBERG, "2019-2022") == (0.0, "A")
     assert cell(county, "SE03", OREBRO, "2019-2022") == (100.0, "A")
-    assert cell(county, "SE03", COUNTY, "2019-2022") == (66.6667, "A")   # 2 of 3, summed
+    assert cell(county, "SE03", COUNTY, "2019-2022") == (66.6667, "P")   # 2 of 3, summed (2 of 12 registers)
     assert helpers(county, "SE03", COUNTY, "2019-2022")[1:3] == (2.0, 3.0)
     # 1814 cohort 2021: E2, ended 2023-06-30, before 31/12/2024 -> 0 %
     assert cell(county, "SE03", LEKEBERG, "2021-2024") == (0.0, "A")
@@ -346,12 +359,14 @@ def test_se04_purchases_net_of_credit_notes_active_on_posting_date(county):
     # share of all postings of the current delivery: 170 000 / 1 003 000
     assert cell(county, "SE04", LEKEBERG, 2023, unit="%") == (16.9492, "A")
     assert helpers(county, "SE04", LEKEBERG, 2023, unit="%")[1:3] == (170000.0, 1003000.0)
-    # a year without postings: 0 SEK, and a share of a zero ledger is missing (M)
+    # a year delivered without postings (a header-only 2022 file): 0 SEK, and a share of a zero ledger is M
     assert cell(county, "SE04", LEKEBERG, 2022, unit="SEK") == (0.0, "A")
     assert cell(county, "SE04", LEKEBERG, 2022, unit="%") == (None, "M")
+    # a year no ledger was delivered for is missing, never 0
+    assert cell(county, "SE04", LEKEBERG, 2021, unit="SEK") == (None, "L")
     # Örebro delivered its register but no ledger: not delivered, never zero
     assert cell(county, "SE04", OREBRO, 2023, unit="SEK") == (None, "L")
-    assert cell(county, "SE04", COUNTY, 2023, unit="SEK") == (170000.0, "A")
+    assert cell(county, "SE04", COUNTY, 2023, unit="SEK") == (170000.0, "P")   # 1 of 12 ledgers
 
 
 def test_purchases_classify_supplier_ids(county):
@@ -365,14 +380,19 @@ def test_se05_suppliers_paid_more_than_zero(county):
     assert cell(county, "SE05", LEKEBERG, 2023) == (3.0, "A")
     assert cell(county, "SE05", LEKEBERG, 2023, "wise") == (2.0, "A")
     assert cell(county, "SE05", LEKEBERG, 2022) == (0.0, "A")
+    assert cell(county, "SE05", LEKEBERG, 2021) == (None, "L")
     assert cell(county, "SE05", OREBRO, 2023) == (None, "L")
 
 
 def test_se05_a_credit_note_alone_is_not_a_payment(variant):
-    assert cell(variant, "SE05", LEKEBERG, 2022) == (0.0, "A")
-    assert cell(variant, "SE04", LEKEBERG, 2022, unit="SEK") == (-500.0, "A")
+    # the variant's ledger covers February 2022 only: one month of a continuous ledger is provisional
+    assert cell(variant, "SE05", LEKEBERG, 2022) == (0.0, "P")
+    assert cell(variant, "SE04", LEKEBERG, 2022, unit="SEK") == (-500.0, "P")
     # the ledger total is negative, not zero: the share is computed
-    assert cell(variant, "SE04", LEKEBERG, 2022, unit="%") == (100.0, "A")
+    assert cell(variant, "SE04", LEKEBERG, 2022, unit="%") == (100.0, "P")
+    assert rows(variant, "select note from indicators.all_values where indicator_id = 'SE04' and period = '2022' "
+                         "and municipality_code = ? and unit = 'SEK' and breakdown = 'total'", [LEKEBERG]) == [
+        ("Leverantörsreskontra: 1 av 12 månader levererade",)]
 
 
 # --- SE06, SE07 ---------------------------------------------------------------------------------
@@ -393,7 +413,7 @@ def test_se07_social_requirements_and_zero_denominator(county):
     assert cell(county, "SE07", LEKEBERG, 2023, "employment_requirement") == (50.0, "A")        # P1, P4
     assert cell(county, "SE07", LEKEBERG, 2023, "social_criteria") == (50.0, "A")               # P2, P4
     assert cell(county, "SE07", LEKEBERG, 2022) == (None, "M")
-    assert cell(county, "SE07", COUNTY, 2023) == (75.0, "A")
+    assert cell(county, "SE07", COUNTY, 2023) == (75.0, "P")   # 1 of 12 municipalities delivered
     assert cell(county, "SE07", OREBRO, 2023) == (None, "L")
 
 
@@ -426,8 +446,14 @@ def test_se10_activities_enterprises_and_arrangers(county):
     assert cell(county, "SE10", LEKEBERG, 2023, unit="activities") == (4.0, "A")
     assert cell(county, "SE10", LEKEBERG, 2023, unit="enterprises") == (1.0, "A")    # open events name none
     assert cell(county, "SE10", LEKEBERG, 2023, "advice", unit="activities") == (3.0, "A")
-    assert cell(county, "SE10", LEKEBERG, 2023, "Näringslivsenheten", unit="activities") == (2.0, "A")
-    assert cell(county, "SE10", LEKEBERG, 2022, unit="activities") == (0.0, "A")
+    # the arranger as a closed list: two by Näringslivsenheten (the municipality), one each by Coompanion
+    # and the Region; the delivered free text is never a breakdown value
+    assert cell(county, "SE10", LEKEBERG, 2023, "municipality", unit="activities") == (2.0, "A")
+    assert cell(county, "SE10", LEKEBERG, 2023, "coompanion", unit="activities") == (1.0, "A")
+    assert cell(county, "SE10", LEKEBERG, 2023, "region", unit="activities") == (1.0, "A")
+    assert rows(county, "select count(*) from indicators.all_values where indicator_id = 'SE10' and breakdown = "
+                        "'arranger' and breakdown_value not in ('municipality', 'region', 'coompanion', 'other')") == [(0,)]
+    assert cell(county, "SE10", LEKEBERG, 2022, unit="activities") == (None, "L")   # nothing delivered for 2022
     assert cell(county, "SE10", OREBRO, 2023, unit="activities") == (None, "L")
 
 
@@ -446,10 +472,13 @@ def test_se12_persons_by_sex_and_fte(county):
     assert cell(county, "SE12", LEKEBERG, 2023, unit="persons") == (13.0, "A")
     assert cell(county, "SE12", LEKEBERG, 2023, unit="persons", sex="K") == (6.0, "A")
     assert cell(county, "SE12", LEKEBERG, 2023, unit="persons", sex="M") == (7.0, "A")
-    assert cell(county, "SE12", LEKEBERG, 2023, unit="FTE") == (6.0, "A")
-    assert helpers(county, "SE12", LEKEBERG, 2023, unit="FTE")[1] == 8.0            # persons behind the FTE
+    # the participants' own FTE (participant_fte: E1 3.5, E2 0.5; E3 reports none), never the enterprises'
+    # fte of all employees (5.5 + 0.5)
+    assert cell(county, "SE12", LEKEBERG, 2023, unit="FTE") == (4.0, "A")
+    assert rows(county, "select persons from indicators.all_values where indicator_id = 'SE12' and unit = 'FTE' "
+                        "and municipality_code = ? and period = '2023'", [LEKEBERG]) == [(8.0,)]   # persons behind it
     assert cell(county, "SE12", LEKEBERG, 2022, unit="persons") == (None, "L")
-    assert cell(county, "SE12", COUNTY, 2023, unit="persons", sex="K") == (6.0, "A")
+    assert cell(county, "SE12", COUNTY, 2023, unit="persons", sex="K") == (6.0, "P")
 
 
 def test_se13_employees_by_sex(county):
@@ -466,9 +495,11 @@ def test_se14_municipality_referred_only(county):
     assert cell(county, "SE14", LEKEBERG, 2023, unit="persons") == (9.0, "A")
     assert cell(county, "SE14", LEKEBERG, 2023, unit="persons", sex="K") == (5.0, "A")
     assert cell(county, "SE14", LEKEBERG, 2023, "16-24", unit="persons") == (3.0, "A")
-    assert cell(county, "SE14", LEKEBERG, 2023, "arbetsmarknadsenhet", unit="persons") == (7.0, "A")
+    assert cell(county, "SE14", LEKEBERG, 2023, "labour_market_unit", unit="persons") == (7.0, "A")
     assert cell(county, "SE14", LEKEBERG, 2023, unit="days") == (380.0, "A")
-    assert helpers(county, "SE14", LEKEBERG, 2023, unit="days")[1] == 9.0
+    assert rows(county, "select persons from indicators.all_values where indicator_id = 'SE14' and unit = 'days' "
+                        "and municipality_code = ? and period = '2023' and sex = 'T' and breakdown = 'total'",
+                [LEKEBERG]) == [(9.0,)]   # the persons behind the days
     assert cell(county, "SE14", LEKEBERG, 2022, unit="persons") == (0.0, "A")
     assert cell(county, "SE14", OREBRO, 2023, unit="persons") == (None, "L")
 
@@ -523,3 +554,39 @@ def test_population_sums_age_and_sex_and_the_county_sums_municipalities(county):
                         "where municipality_code = ? and year = 2023", [LEKEBERG]) == [(500.0, 250.0, 250.0)]
     assert rows(county, "select population, municipalities from core.population "
                         "where municipality_code = ? and year = 2023", [COUNTY]) == [(1500.0, 2)]
+
+
+# --- the views stay short ---------------------------------------------------------------------
+
+def _ctes(sql: str) -> list[str]:
+    """The bodies of a view's top-level CTEs, comments removed."""
+    code = re.sub(r"--[^\n]*", "", sql)
+    start = code.lower().find(" as\nwith ")
+    bodies, i = [], start + 4
+    while start >= 0 and (m := re.compile(r"(\w+) as \(", re.I).search(code, i)):
+        depth, j = 1, m.end()
+        while depth and j < len(code):
+            depth += {"(": 1, ")": -1}.get(code[j], 0)
+            j += 1
+        bodies.append(code[m.end():j - 1])
+        i = j
+        if not code[j:].lstrip().startswith(","):
+            break
+    return bodies
+
+
+def test_no_cte_shape_is_repeated_in_more_than_three_views():
+    """The shared layer (core.municipality_years, core.indicator_coverage, indicators.all_values) holds
+    the grid, coverage and county rollup, so the SE views do not repeat them. A shape is a CTE body
+    with literals and whitespace normalised."""
+    def shape(body: str) -> str:
+        body = re.sub(r"'[^']*'", "'?'", body)
+        return " ".join(re.sub(r"\b\d+(\.\d+)?\b", "0", body).split()).lower()
+
+    views: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "sql" / "40_indicators").glob("se*.sql")):
+        for body in _ctes(path.read_text(encoding="utf-8")):
+            views.setdefault(shape(body), set()).add(path.stem[:4])
+    assert sum(1 for _ in views) > 30  # the parser found the CTEs
+    repeated = {body[:80]: sorted(names) for body, names in views.items() if len(names) > 3}
+    assert repeated == {}

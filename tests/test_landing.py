@@ -17,9 +17,15 @@ from flows.config import Settings, load_config
 from flows.demo.snapshots import write_api_snapshots
 from flows.errors import SourceError
 from flows.sources import kolada
-from flows.sources.http import Fetched
-from flows.sources.landing import MANIFEST, LandingError, complete_landings, land, read_landed
 from flows.sources.api import collect_kolada, collect_scb
+from flows.sources.http import Fetched
+from flows.sources.landing import (
+    MANIFEST,
+    LandingError,
+    complete_landings,
+    land,
+    read_landed,
+)
 from tests.support.httpserver import RecordedRequest, Reply, ScriptedServer
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,13 @@ from flows.common import faults
 from flows.config import load_config
 from flows.outputs.notify import notify_webhook
 from flows.pipeline import new_run
-from tests.faultkit import RUN_IDENTITY, content_hashes, quiet_night, run_in_process, write_small_config
+from tests.faultkit import (
+    RUN_IDENTITY,
+    content_hashes,
+    quiet_night,
+    run_in_process,
+    write_small_config,
+)
 from tests.support.httpserver import Reply, ScriptedServer
 
 

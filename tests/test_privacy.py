@@ -14,10 +14,14 @@ import pandas as pd
 import pytest
 
 from flows.common.identifiers import looks_like_personnummer
-from flows.intake.pseudonymise import ENV_VAR
 from flows.demo.layouts import write_table
+from flows.intake.pseudonymise import ENV_VAR
 from tests.faultkit import (
-    TEST_PERSONNUMMER, personnummer_in_warehouse, quiet_night, run_in_process, small_project,
+    TEST_PERSONNUMMER,
+    personnummer_in_warehouse,
+    quiet_night,
+    run_in_process,
+    small_project,
 )
 
 _TOKEN = re.compile(r"(?<![0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}(?![0-9])")

@@ -8,7 +8,12 @@ import pytest
 
 from flows.errors import ConfigError
 from flows.intake.profiles import (
-    ANY_DATASET, DEFAULT_PROFILE_DIR, get_profile, header_key, load_profile, load_profiles,
+    ANY_DATASET,
+    DEFAULT_PROFILE_DIR,
+    get_profile,
+    header_key,
+    load_profile,
+    load_profiles,
 )
 
 SHIPPED = {"canonical", "canonical-sv", "lankadedata", "openup", "goteborg", "vasteras", "orebro-xlsx"}

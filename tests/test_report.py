@@ -14,13 +14,23 @@ from pathlib import Path
 
 import pytest
 
+from flows import cli
+from flows.outputs.query import (
+    open_read_only,  # the report's own settings: DuckDB refuses two kinds in one process
+)
 from flows.outputs.report import data as report_data
 from flows.outputs.report import labels as report_labels
 from flows.outputs.report import write as report_write
-from flows.outputs.query import open_read_only  # the report's own settings: DuckDB refuses two kinds in one process
 from flows.outputs.report.charts import Series, bar_chart, line_chart, nice_ticks
-from flows.outputs.report.html import NBSP, esc, sv_date, sv_number, sv_percent, sv_sek, sv_value
-from flows import cli
+from flows.outputs.report.html import (
+    NBSP,
+    esc,
+    sv_date,
+    sv_number,
+    sv_percent,
+    sv_sek,
+    sv_value,
+)
 from tests.conftest import ROOT
 from tests.report_fixtures import RUN_ID, demo_warehouse
 
@@ -240,7 +250,7 @@ def test_report_indicator_values_agree_with_export_indicator_values(published):
         mismatched = con.execute("""
             select count(*) from (
                 select indicator_id, municipality_code, municipality_name, period, sex, breakdown, breakdown_value,
-                       value, unit, obs_status, conf_status, source, updated_at
+                       value, unit, obs_status, note, conf_status, source, updated_at
                 from export.report_indicator_values where municipality_code in ('1814', '0018')
                 except all
                 select * from export.indicator_values where municipality_code in ('1814', '0018'))""").fetchone()[0]
@@ -291,7 +301,8 @@ def test_setup_browser_never_fails_the_build(monkeypatch, capsys):
 @pytest.fixture(scope="module")
 def timeline():
     """Enterprises started in 2022 with a cooperation: Lekeberg's with placements in every year, Laxå's
-    with one small cell; neither municipality delivered a ledger."""
+    with one small cell in a delivery that declares 2022-2025 (its name), so its other years are zeros,
+    not missing; neither municipality delivered a ledger."""
     from tests.sqlkit import fixture_db
 
     cells = {("1814", "7696405120"): [(2022, 3), (2023, 10), (2024, 12), (2025, 6)],
@@ -304,7 +315,8 @@ def timeline():
                             "placement_type": "work_training", "sex": "K", "age_band": "25-64",
                             "persons_started": started, "persons_ended": 0, "ended_to_unsubsidised_work": 0,
                             "ended_to_subsidised_work": 0, "ended_to_studies": 0, "participant_days": started * 100,
-                            "_file_id": f"p{code}"} for (code, org), years in cells.items() for year, started in years],
+                            "_file_id": f"p{code}_2022-2025"} for (code, org), years in cells.items()
+                           for year, started in years],
     })
     yield con
     con.close()

@@ -18,8 +18,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.outputs.query import (
+    open_read_only,  # the report's own settings: DuckDB refuses two kinds in one process
+)
 from flows.outputs.report import write as report_write
-from flows.outputs.query import open_read_only  # the report's own settings: DuckDB refuses two kinds in one process
 from tests.report_fixtures import demo_warehouse
 
 STORY = "7696405120"

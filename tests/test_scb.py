@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from flows.config import Settings, load_config
 from flows.sources import scb

@@ -21,16 +21,17 @@ import sys
 
 import duckdb
 import pytest
-from hypothesis import given, settings as hypothesis_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from flows import cli
 from flows.config import load_config, parse_config
 from flows.errors import ConfigError
-from flows.outputs.delivery import FORMULA_PREFIXES, render_csv
-from flows.intake.discovery import UnsafePathError, discover, inbox_path
 from flows.intake.canonical import read_delivery
+from flows.intake.discovery import UnsafePathError, discover, inbox_path
 from flows.intake.profiles import load_profile
+from flows.outputs.delivery import FORMULA_PREFIXES, render_csv
 from flows.warehouse.sqlsafe import ident, qualified
 from tests.faultkit import sha256_of, write_small_config
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.datasets import DATASETS
 from flows.errors import WarehouseError
 from flows.warehouse import sql_runner
 from flows.warehouse.raw_tables import raw_table_sql
-from flows.datasets import DATASETS
 
 
 def write(folder: Path, relative: str, sql: str) -> Path:

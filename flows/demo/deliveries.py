@@ -45,7 +45,8 @@ WHOLE_PERIOD_DELIVERIES = {"1860", "1862", "1863", "1864"}
 MONTHLY_LEDGER_FROM = {"1881": 2025}
 FILE_STEMS = {"enterprises": "sociala_foretag", "supplier_invoices": "leverantorsreskontra", "agreements": "avtal",
               "procurements": "upphandlingar", "grants": "bidrag", "support_activities": "stodinsatser",
-              "placements": "placeringar", "annual_reports": "arsrapporter"}
+              "placements": "placeringar", "annual_reports": "arsrapporter",
+              "supplier_crosswalk": "leverantorsnyckel"}
 EXTENSIONS = {"csv": ".csv", "xlsx": ".xlsx", "json": ".json"}
 
 
@@ -95,11 +96,11 @@ def period_of(row: dict, dataset_name: str) -> int:
 
 def split_deliveries(code: str, dataset_name: str, rows: list[dict], years: range) -> list[PlannedFile]:
     """Cut one register into files the way the municipality delivers it (see the constants above)."""
+    if not rows:
+        return []
     profile = profile_for(code, dataset_name)
     extension = EXTENSIONS[get_profile(profile).file.format]
     stem = FILE_STEMS[dataset_name]
-    if not rows:
-        return []
     if dataset(dataset_name).period_column is None:
         return [PlannedFile(code, dataset_name, stem + extension, profile, rows)]
     if dataset_name != "supplier_invoices" and code in WHOLE_PERIOD_DELIVERIES:

@@ -423,7 +423,16 @@ def report_row(rng: random.Random, enterprise: Enterprise, year: int, from_munic
     return {"org_nr": enterprise.org_nr, "year": year, "turnover_sek": turnover, "revenue_public_sek": public,
             "revenue_from_municipality_sek": None if blank_municipality else from_municipality,
             "employees_k": emp_k, "employees_m": emp_m, "participants_k": part_k, "participants_m": part_m,
-            "fte": fte}
+            "fte": fte, "participant_fte": participant_fte(enterprise, year, part_k + part_m)}
+
+
+def participant_fte(enterprise: Enterprise, year: int, participants: int) -> float | None:
+    """The participants' own full-time equivalents (0.3-0.9 of a full time each); one enterprise in
+    five does not measure it. Its own draw, so the rest of the demo stays as it was."""
+    draw = random.Random(f"participant-fte|{enterprise.org_nr}|{year}")
+    if not enterprise.is_story and draw.random() < 0.2:
+        return None
+    return round(participants * draw.uniform(0.3, 0.9), 1)
 
 
 def generate_annual_reports(demo: Demo, code: str) -> None:

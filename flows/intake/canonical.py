@@ -43,6 +43,7 @@ from flows.intake.table import (
 
 ORIGINAL = "_original"
 LEVERANTOR_ID_KIND = "leverantor_id_kind"
+INTERNAL_ID = "leverantor_internal_id"
 SUPPLIER_ID_KINDS = ("orgnr", "pseudonym", "masked", "internal", "blank", "invalid")
 _TRUE = {"ja", "j", "true", "sant", "yes", "y", "1", "x"}
 _FALSE = {"nej", "n", "false", "falskt", "no", "0"}
@@ -135,7 +136,11 @@ def to_canonical(
         {name: _normalise(values, contract.column(name), profile) for name, values in columns.items()}
     )
     if contract.name == "supplier_invoices":
-        frame["leverantor_id"], frame[LEVERANTOR_ID_KIND] = _supplier_ids(frame["leverantor_id"], profile)
+        delivered_ids = frame["leverantor_id"]
+        frame["leverantor_id"], frame[LEVERANTOR_ID_KIND] = _supplier_ids(delivered_ids, profile)
+        # the publisher's own supplier numbers stay, for matching through a supplier crosswalk
+        own_number = frame[LEVERANTOR_ID_KIND].isin(["internal", "invalid"])
+        frame[INTERNAL_ID] = delivered_ids.where(own_number, pd.NA).astype(TEXT_DTYPE)
     frame[ROW_NUMBER] = delivered[ROW_NUMBER]
     frame[EXTRA] = delivered[EXTRA]
     frame[ORIGINAL] = _original(delivered, raw.headers)

@@ -18,12 +18,15 @@ travel back to the flow: the rows themselves never pass through the flow's memor
 
 from __future__ import annotations
 
+import calendar
 import hashlib
+import re
 import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -177,6 +180,42 @@ def delivery_period(frame: pd.DataFrame, dataset: Dataset) -> tuple[object, obje
     return start, end
 
 
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})-((?:19|20)\d{2})(?!\d)")
+_YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})-(0[1-9]|1[0-2])(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def declared_period(name: str) -> tuple[date | None, date | None]:
+    """The period a file's name says it covers: ``2019-2025``, ``2025-03`` or years such as ``2023``.
+
+    A municipality names its delivery for the period it reports (docs/for-municipalities.md), and a
+    period with no event at all (no grant decided in 2024) is still reported: the name is what tells
+    "nothing happened" from "nothing was delivered". A name without a period declares nothing.
+    """
+    stem = Path(name).stem
+    if match := _YEAR_RANGE.search(stem):
+        first, last = sorted(int(y) for y in match.groups())
+        return date(first, 1, 1), date(last, 12, 31)
+    if match := _YEAR_MONTH.search(stem):
+        year, month = int(match.group(1)), int(match.group(2))
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    years = [int(y) for y in _YEAR.findall(stem)]
+    if years:
+        return date(min(years), 1, 1), date(max(years), 12, 31)
+    return None, None
+
+
+def covered_period(frame: pd.DataFrame | None, dataset: Dataset, name: str) -> tuple[object, object]:
+    """The delivery's period: what its rows cover together with what its name declares."""
+    if dataset.period_column is None:
+        return None, None
+    starts_ends = [p for p in (delivery_period(frame, dataset) if frame is not None else (None, None),
+                               declared_period(name)) if p[0] is not None]
+    if not starts_ends:
+        return None, None
+    return min(s for s, _ in starts_ends), max(e for _, e in starts_ends)
+
+
 def describe_format(table) -> str:
     parts = [table.format, table.encoding, f"delimiter {table.delimiter!r}" if table.delimiter else None,
              table.line_ending]
@@ -288,6 +327,7 @@ def process_unit(unit: Unit, options: UnitOptions) -> UnitResult:
         except InboxError as exc:
             # The whole file is quarantined; rows that could be read count as read and quarantined.
             out.quarantine.setdefault(item.dataset, []).append(_rejected(record, exc.rule, str(exc), exc.rows_read))
+            record.period_start, record.period_end = covered_period(None, DATASETS[item.dataset], record.path)
             out.warnings.append(f"{record.path}: file rejected: {exc}")
             out.records.append(record)
             out.cpu_seconds["read"] += time.process_time() - started
@@ -295,7 +335,7 @@ def process_unit(unit: Unit, options: UnitOptions) -> UnitResult:
         frame = table.frame.assign(_file_id=record.file_id)
         record.rows_read = len(frame)
         record.file_format = describe_format(table)
-        record.period_start, record.period_end = delivery_period(frame, DATASETS[item.dataset])
+        record.period_start, record.period_end = covered_period(frame, DATASETS[item.dataset], record.path)
         if item.dataset == "enterprises" and "org_nr" in frame.columns:
             out.orgnrs.update(frame["org_nr"].dropna().tolist())
         out.records.append(record)

@@ -94,6 +94,8 @@ CATALOGUE_FIELDS: dict[str, tuple[str, str, str, dict]] = {
     "sources": ("string", "Källor", "Sources, '; '-separated.", {}),
     "kolada_kpi": ("string", "Kolada-nyckeltal", "Kolada KPI id for context indicators.", {}),
     "view_name": ("string", "Vy", "The warehouse view computing the indicator.", {}),
+    "target_breakdowns": ("string", "Delmålets urval", "The cells that speak for a target when only part of the "
+                          "indicator does ('8.6: age_band=16-24'), '; '-separated.", {}),
 }
 
 

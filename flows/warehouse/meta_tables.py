@@ -1,10 +1,12 @@
-"""The settings the SQL reads, as rows of ``meta.municipalities`` and ``meta.parameters``."""
+"""The settings and contracts the SQL reads: ``meta.municipalities``, ``meta.parameters``, ``meta.datasets``."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from flows.catalogue import catalogue_frame
 from flows.config import Settings
+from flows.datasets import DATASETS
 from flows.warehouse.sql_runner import sql_fingerprint
 
 
@@ -23,3 +25,21 @@ def parameters_frame(settings: Settings) -> pd.DataFrame:
               "min_enterprises": t.min_enterprises, "dominance_share": t.dominance_share,
               "source_stale_days": t.source_stale_days, "sql_fingerprint": sql_fingerprint()}
     return pd.DataFrame([{"name": k, "value": str(v)} for k, v in sorted(values.items())])
+
+
+def datasets_frame() -> pd.DataFrame:
+    """One row per inbox dataset, from its contract."""
+    return pd.DataFrame([{"dataset": d.name, "label_sv": d.label_sv, "description": d.description,
+                          "period_column": d.period_column, "is_register": d.period_column is None,
+                          "continuous": d.continuous} for d in DATASETS.values()])
+
+
+def write_settings(con, settings: Settings) -> None:
+    """Rewrite every settings table of the build from the configuration, the contracts and the
+    indicator catalogue (each run, so the SQL always reads what this run was configured with)."""
+    from flows.warehouse.load import replace_table
+
+    replace_table(con, "meta", "municipalities", municipalities_frame(settings))
+    replace_table(con, "meta", "parameters", parameters_frame(settings))
+    replace_table(con, "meta", "datasets", datasets_frame())
+    replace_table(con, "meta", "indicator_catalogue", catalogue_frame())

@@ -9,6 +9,10 @@ is no retry loop: a failure while executing is a real SQL error in the named fil
 
 The raw tables of the inbox datasets are not files: their DDL comes from the dataset contracts
 (``flows.warehouse.raw_tables``), the one definition of their columns.
+
+Views that share a column contract (the indicator views' municipal cells) do not repeat its column
+comments: a file that says ``-- column comments from <schema.object>`` gets, after every file ran,
+the comments of that object's columns on its own columns of the same name that have none.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ _COMMENT_OR_STRING = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'", re.DOTALL)
 _CREATES = re.compile(
     r"\bcreate\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?(?:table|view|macro)\s+(?:if\s+not\s+exists\s+)?"
     r"\"?([a-z_]+)\"?\s*\.\s*\"?([a-z_][a-z0-9_]*)\"?", re.IGNORECASE)
+_COMMENTS_FROM = re.compile(r"^--\s*column comments from\s+([a-z_]+\.[a-z_][a-z0-9_]*)\s*$", re.M | re.I)
 _REFERENCE = re.compile(
     r"(?<![\w.])\"?(" + "|".join(SCHEMAS) + r")\"?\s*\.\s*\"?([a-z_][a-z0-9_]*)\"?", re.IGNORECASE)
 
@@ -45,6 +50,7 @@ class SqlUnit:
     sql: str
     creates: frozenset[str]
     reads: frozenset[str] = field(default_factory=frozenset)
+    comments_from: str | None = None  # an object whose column comments this unit's objects share
 
 
 def parse_sql(name: str, sql: str) -> SqlUnit:
@@ -52,7 +58,8 @@ def parse_sql(name: str, sql: str) -> SqlUnit:
     code = _COMMENT_OR_STRING.sub(" ", sql)
     creates = {f"{s}.{n}".lower() for s, n in _CREATES.findall(code)}
     reads = {f"{s}.{n}".lower() for s, n in _REFERENCE.findall(code)} - creates
-    return SqlUnit(name, sql, frozenset(creates), frozenset(reads))
+    shared = _COMMENTS_FROM.search(sql)
+    return SqlUnit(name, sql, frozenset(creates), frozenset(reads), shared.group(1).lower() if shared else None)
 
 
 def sql_files(sql_dir: Path = SQL_DIR, layers: tuple[str, ...] | None = None) -> list[Path]:
@@ -125,7 +132,27 @@ def run_units(con: duckdb.DuckDBPyConnection, units: list[SqlUnit]) -> list[SqlU
             con.execute(unit.sql)
         except duckdb.Error as exc:
             raise WarehouseError(f"{unit.name}: SQL failed: {exc}") from None
+    for unit in ordered:
+        if unit.comments_from:
+            _share_column_comments(con, unit)
     return ordered
+
+
+def _share_column_comments(con: duckdb.DuckDBPyConnection, unit: SqlUnit) -> None:
+    """Copy the shared object's column comments onto the unit's objects' uncommented columns."""
+    schema, name = unit.comments_from.split(".")
+    shared = dict(con.execute("select column_name, comment from duckdb_columns() where schema_name = ? "
+                              "and table_name = ? and comment is not null", [schema, name]).fetchall())
+    if not shared:
+        raise WarehouseError(f"{unit.name}: takes its column comments from {unit.comments_from}, which has none")
+    for obj in unit.creates:
+        own_schema, own_name = obj.split(".")
+        for column, comment in con.execute(
+                "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ?",
+                [own_schema, own_name]).fetchall():
+            if (comment is None or not comment.strip()) and column in shared:
+                con.execute(f"comment on column {ident(own_schema)}.{ident(own_name)}.{ident(column)} is "
+                            + "'" + shared[column].replace("'", "''") + "'")
 
 
 def table_units(sql_dir: Path = SQL_DIR) -> list[SqlUnit]:

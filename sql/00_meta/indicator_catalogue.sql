@@ -17,8 +17,12 @@ create table if not exists meta.indicator_catalogue (
     motion_question varchar,
     sources varchar,
     kolada_kpi varchar,
-    view_name varchar
+    view_name varchar,
+    target_breakdowns varchar,
+    datasets varchar
 );
+alter table meta.indicator_catalogue add column if not exists target_breakdowns varchar;
+alter table meta.indicator_catalogue add column if not exists datasets varchar;
 comment on table meta.indicator_catalogue is 'The indicator catalogue SE01-SE20 from config/indicators.toml: names, definitions, units, action-plan areas, Agenda 2030 targets (proxies), motion questions, sources.';
 comment on column meta.indicator_catalogue.indicator_id is 'Indicator id (SE01-SE20); the indicator_id of indicators.indicator_values.';
 comment on column meta.indicator_catalogue.name_sv is 'Name in Swedish.';
@@ -35,3 +39,5 @@ comment on column meta.indicator_catalogue.motion_question is 'Motion question a
 comment on column meta.indicator_catalogue.sources is 'Sources of the figures, ''; ''-separated.';
 comment on column meta.indicator_catalogue.kolada_kpi is 'Kolada KPI id for context indicators; NULL otherwise.';
 comment on column meta.indicator_catalogue.view_name is 'The view that computes the indicator (indicators.seNN_...).';
+comment on column meta.indicator_catalogue.datasets is 'Inbox datasets the indicator is computed from (''; ''-separated; supplier_matching = the ledger''s suppliers identified): its coverage. Empty for context indicators.';
+comment on column meta.indicator_catalogue.target_breakdowns is 'The cells that speak for a target when only part of the indicator does (''8.6: age_band=16-24''), ''; ''-separated.';

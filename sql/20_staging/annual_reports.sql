@@ -23,6 +23,7 @@ final as (
         participants_k,
         participants_m,
         fte,
+        participant_fte,
         _file_id,
         _row_number
     from source
@@ -41,3 +42,4 @@ comment on column staging.annual_reports.participants_m is 'Participants m.';
 comment on column staging.annual_reports.fte is 'Fte.';
 comment on column staging.annual_reports._file_id is 'File the row came from (meta.files.file_id).';
 comment on column staging.annual_reports._row_number is 'Data row number in the delivered file (1 = first row after the header).';
+comment on column staging.annual_reports.participant_fte is 'Full-time equivalents of the participants in work integration only; NULL when not measured.';

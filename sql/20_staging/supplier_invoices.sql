@@ -26,6 +26,7 @@ final as (
         nettobelopp,
         kommun_id,
         leverantor_id_kind,
+        leverantor_internal_id,
         _file_id,
         _row_number
     from source
@@ -45,5 +46,6 @@ comment on column staging.supplier_invoices.fakturanummer is 'Invoice number; ''
 comment on column staging.supplier_invoices.nettobelopp is 'Net amount in SEK excluding VAT; negative for credit notes.';
 comment on column staging.supplier_invoices.kommun_id is 'Kommunkod of the buyer.';
 comment on column staging.supplier_invoices.leverantor_id_kind is 'What leverantor_id held as delivered: orgnr, pseudonym (a personal identity number replaced by a keyed hash), masked, internal (publisher''s own supplier number), blank or invalid.';
+comment on column staging.supplier_invoices.leverantor_internal_id is 'The publisher''s own supplier number, kept when leverantor_id is one (matched through a supplier crosswalk).';
 comment on column staging.supplier_invoices._file_id is 'File the row came from (meta.files.file_id).';
 comment on column staging.supplier_invoices._row_number is 'Data row number in the delivered file (1 = first row after the header).';

@@ -26,6 +26,7 @@ final as (
         r.participants_m,
         r.participants_k + r.participants_m as participants,
         r.fte,
+        r.participant_fte,
         r._file_id,
         r._row_number
     from reports as r
@@ -51,3 +52,4 @@ comment on column core.annual_reports.participants is 'Persons in work integrati
 comment on column core.annual_reports.fte is 'Full-time equivalents of the persons in work integration.';
 comment on column core.annual_reports._file_id is 'Delivered file (meta.files.file_id).';
 comment on column core.annual_reports._row_number is 'Row number in that file.';
+comment on column core.annual_reports.participant_fte is 'Full-time equivalents of the participants in work integration only; NULL when not measured.';

@@ -18,6 +18,16 @@ final as (
         (lower(p.referrer) like 'arbetsmarknadsenhet%'
          or lower(p.referrer) like 'socialtj%'
          or lower(p.referrer) like '%kommun%') as is_municipal_referral,
+        -- the referrer as a closed list (the delivered text stays internal, never a published value)
+        case
+            when lower(p.referrer) like 'arbetsmarknadsenhet%' then 'labour_market_unit'
+            when lower(p.referrer) like 'socialtj%' then 'social_services'
+            when lower(p.referrer) like '%kommun%' then 'municipality_other'
+            when lower(p.referrer) like 'arbetsförmedling%' then 'employment_service'
+            when lower(p.referrer) like 'försäkringskass%' then 'social_insurance'
+            when lower(p.referrer) like 'samordningsförbund%' then 'coordination_association'
+            else 'other'
+        end as referrer_type,
         p.placement_type,
         p.sex,
         p.age_band,
@@ -39,6 +49,7 @@ comment on column core.placements.municipality_code is 'Kommunkod of the reporti
 comment on column core.placements.year is 'Calendar year.';
 comment on column core.placements.org_nr is 'Social enterprise hosting the placements (internal use only).';
 comment on column core.placements.in_register is 'True when the enterprise is in the municipality''s register of social enterprises.';
+comment on column core.placements.referrer_type is 'The referrer as a closed list: labour_market_unit, social_services, municipality_other (the municipality''s own), employment_service, social_insurance, coordination_association, other.';
 comment on column core.placements.referrer is 'Who referred the persons, as delivered (arbetsmarknadsenhet, socialtjänst, arbetsförmedlingen ...).';
 comment on column core.placements.is_municipal_referral is 'True when the referrer is the municipality itself (arbetsmarknadsenhet, socialtjänst or a name containing kommun).';
 comment on column core.placements.placement_type is 'work_training, internship, subsidised_job or unsubsidised_job.';

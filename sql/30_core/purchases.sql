@@ -1,10 +1,14 @@
--- core.purchases: every current supplier-ledger posting, with the social enterprise it was paid to.
--- A posting is matched when its supplier id, normalised to ten digits (spaces, dashes and a 16
--- century prefix removed), is a social enterprise in the buying municipality's register that was
--- active on the posting date (valid_from <= date < valid_to). A blank id, a pseudonym ('pnr:...',
--- a sole trader's personal identity number replaced by a keyed hash) or an id the reader classed as
--- masked/internal/invalid is never an enterprise. Credit notes stay negative, so sums are net.
--- Grain: one posting (_file_id, _row_number). Sources: staging.supplier_invoices, core.enterprises.
+-- core.purchases: every current supplier-ledger posting, with the organisation it was paid to and
+-- whether that was a social enterprise. The supplier's organisation number is its id when the id is
+-- one (normalised to ten digits: spaces, dashes and a 16 century prefix removed); else, for a ledger
+-- that carries its own supplier numbers or none, the municipality's reviewed supplier crosswalk gives
+-- it, by the ledger's supplier number or by the supplier's name (core.supplier_name_key). A posting is
+-- a social enterprise's when that organisation is in the buying municipality's register and was
+-- active on the posting date (valid_from <= date < valid_to). A blank id, a pseudonym ('pnr:...', a
+-- sole trader) or a masked id without a crosswalk match is never an enterprise. Credit notes stay
+-- negative, so sums are net.
+-- Grain: one posting (_file_id, _row_number).
+-- Sources: staging.supplier_invoices, staging.supplier_crosswalk, core.enterprises.
 -- Serves SE04, SE05 (action plan AP2d; Agenda 2030 target 12.7, proxy).
 create or replace view core.purchases as
 with files as (
@@ -41,18 +45,50 @@ classified as (
         end as supplier_ten_digits
     from normalised
 ),
-matched as (
+crosswalk as (
+    select municipality_code, leverantor_internal_id, core.supplier_name_key(leverantor) as name_key, org_nr
+    from staging.supplier_crosswalk
+),
+-- a supplier number or name the crosswalk gives two different organisations is ambiguous: unused
+crosswalk_ids as (
+    select municipality_code, leverantor_internal_id, any_value(org_nr) as org_nr
+    from crosswalk where leverantor_internal_id is not null
+    group by all having count(distinct org_nr) = 1
+),
+crosswalk_names as (
+    select municipality_code, name_key, any_value(org_nr) as org_nr
+    from crosswalk where leverantor_internal_id is null and name_key is not null
+    group by all having count(distinct org_nr) = 1
+),
+identified as (
     select
         c.*,
+        coalesce(case when c.supplier_kind = 'orgnr' then c.supplier_ten_digits end,
+                 by_id.org_nr, by_name.org_nr) as identified_org_nr,
+        case
+            when c.supplier_kind = 'orgnr' then 'org_nr'
+            when by_id.org_nr is not null then 'crosswalk_id'
+            when by_name.org_nr is not null then 'crosswalk_name'
+        end as identified_by
+    from classified as c
+    left join crosswalk_ids as by_id
+      on by_id.municipality_code = c.buyer_municipality_code
+     and by_id.leverantor_internal_id = c.leverantor_internal_id
+    left join crosswalk_names as by_name
+      on by_name.municipality_code = c.buyer_municipality_code
+     and by_name.name_key = core.supplier_name_key(c.leverantor)
+),
+matched as (
+    select
+        i.*,
         e.org_nr as enterprise_org_nr,
         e.is_wise
-    from classified as c
+    from identified as i
     left join core.enterprises as e
-      on c.supplier_kind = 'orgnr'
-     and e.municipality_code = c.buyer_municipality_code
-     and e.org_nr = c.supplier_ten_digits
-     and e.valid_from <= c.bokforingsdatum
-     and (e.valid_to is null or c.bokforingsdatum < e.valid_to)
+      on e.municipality_code = i.buyer_municipality_code
+     and e.org_nr = i.identified_org_nr
+     and e.valid_from <= i.bokforingsdatum
+     and (e.valid_to is null or i.bokforingsdatum < e.valid_to)
 ),
 final as (
     select
@@ -60,8 +96,10 @@ final as (
         cast(year(bokforingsdatum) as integer) as year,
         bokforingsdatum as posting_date,
         leverantor as supplier_name,
-        case when supplier_kind = 'orgnr' then supplier_ten_digits end as supplier_org_nr,
+        identified_org_nr as supplier_org_nr,
         supplier_kind,
+        identified_by,
+        leverantor_internal_id as supplier_internal_id,
         cast(nettobelopp as decimal(18, 2)) as amount_sek,
         nettobelopp < 0 as is_credit_note,
         konto_nr as account,
@@ -74,12 +112,14 @@ final as (
     from matched
 )
 select * from final;
-comment on view core.purchases is 'Every current supplier-ledger posting with the social enterprise it was paid to (matched by org nr, active on the posting date); credit notes negative.';
+comment on view core.purchases is 'Every current supplier-ledger posting with the organisation it was paid to (its org nr, else the reviewed crosswalk) and the social enterprise, if active on the posting date; credit notes negative.';
 comment on column core.purchases.municipality_code is 'Kommunkod of the buying municipality (the delivering inbox, else kommun_id).';
 comment on column core.purchases.year is 'Year of the posting date.';
 comment on column core.purchases.posting_date is 'Posting date (bokföringsdatum).';
 comment on column core.purchases.supplier_name is 'Supplier name as delivered.';
-comment on column core.purchases.supplier_org_nr is 'Supplier organisation number normalised to ten digits; NULL when the id is not an organisation number.';
+comment on column core.purchases.supplier_org_nr is 'Supplier organisation number (ten digits): the delivered id, else from the supplier crosswalk; NULL when unidentified.';
+comment on column core.purchases.identified_by is 'How the supplier was identified: org_nr (the delivered id), crosswalk_id, crosswalk_name; NULL when not.';
+comment on column core.purchases.supplier_internal_id is 'The ledger''s own supplier number, when it carries one.';
 comment on column core.purchases.supplier_kind is 'What the supplier id is: orgnr, pseudonym (sole trader, hashed), blank, masked, internal or invalid.';
 comment on column core.purchases.amount_sek is 'Net amount in SEK excluding VAT; negative for credit notes.';
 comment on column core.purchases.is_credit_note is 'True for negative postings (credit notes, corrections).';

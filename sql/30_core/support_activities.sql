@@ -15,6 +15,15 @@ final as (
         a.date as activity_date,
         a.type as activity_type,
         a.arranger,
+        -- who arranged it, as a closed list (the free text stays internal): the municipality itself
+        -- (its units, "kommun"), the region, Coompanion, or another party
+        case
+            when lower(a.arranger) like '%coompanion%' then 'coompanion'
+            when lower(a.arranger) like '%region%' then 'region'
+            when lower(a.arranger) similar to '.*(kommun|näringsliv|arbetsmarknadsenhet|förvaltning|socialtjänst).*'
+                then 'municipality'
+            else 'other'
+        end as arranger_type,
         a.org_nr,
         a.org_nr is null as is_open_event,
         e.org_nr is not null as in_register,
@@ -31,6 +40,7 @@ comment on column core.support_activities.activity_id is 'The municipality''s id
 comment on column core.support_activities.year is 'Year of the activity.';
 comment on column core.support_activities.activity_date is 'Date of the activity.';
 comment on column core.support_activities.activity_type is 'advice, skills_training, procurement_training, marketing, networking, business_development or financing_advice.';
+comment on column core.support_activities.arranger_type is 'Who arranged the activity: municipality, region, coompanion or other (from the arranger text; the text itself is internal and never a published value).';
 comment on column core.support_activities.arranger is 'Who arranged it (näringslivsenhet, Coompanion, Region ...), as delivered.';
 comment on column core.support_activities.org_nr is 'Enterprise the activity was for; NULL for open events.';
 comment on column core.support_activities.is_open_event is 'True for open events (no single enterprise).';

@@ -7,7 +7,7 @@ create or replace table indicators.indicator_values as
 with final as (
     select
         indicator_id, municipality_code, period, sex, breakdown, breakdown_value,
-        value, unit, obs_status, conf_status, source, updated_at
+        value, unit, obs_status, note, conf_status, source, updated_at
     from export.disclosure
     order by indicator_id, municipality_code, period, sex, breakdown, breakdown_value, unit
 )
@@ -22,6 +22,7 @@ comment on column indicators.indicator_values.breakdown_value is 'Disaggregation
 comment on column indicators.indicator_values.value is 'The value, unsuppressed (internal use); NULL when missing.';
 comment on column indicators.indicator_values.unit is 'Unit of the value.';
 comment on column indicators.indicator_values.obs_status is 'SDMX OBS_STATUS: A normal, P provisional, L not delivered, M cannot exist.';
+comment on column indicators.indicator_values.note is 'Why the value is not A (provisional or missing), in Swedish: which delivery is missing, partial or lost rows.';
 comment on column indicators.indicator_values.conf_status is 'SDMX CONF_STATUS applied on export: F free, C primary, D secondary suppression.';
 comment on column indicators.indicator_values.source is 'Source of the figure.';
 comment on column indicators.indicator_values.updated_at is 'Date of the newest data behind the value.';

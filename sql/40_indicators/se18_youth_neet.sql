@@ -8,15 +8,8 @@
 -- Sources: core.kolada_context (shared by SE16-SE20) on core.kolada_values (Kolada API v3). Källa: Kolada (RKA).
 -- Action plan AP1; Agenda 2030 target 8.6 (context proxy for 8.6.1); motion question: context.
 create or replace view indicators.se18_youth_neet as
-with context as (
-    -- The shared logic of the Kolada context indicators lives in core.kolada_context.
-    select * exclude (kpi_id) from core.kolada_context
-    where indicator_id = 'SE18'
-),
-final as (
-    select * from context
-)
-select * from final;
+-- the shared logic of the Kolada context indicators lives in core.kolada_context
+select * exclude (kpi_id) from core.kolada_context where indicator_id = 'SE18';
 comment on view indicators.se18_youth_neet is 'SE18 Kolada N02797 (young people 16-24 neither working nor studying) as published, per municipality and year; county rows are Kolada''s region value. Källa: Kolada (RKA).';
 comment on column indicators.se18_youth_neet.indicator_id is 'Indicator id (SE18).';
 comment on column indicators.se18_youth_neet.municipality_code is 'Kommunkod, or the region''s code (0018) for Kolada''s region value.';

@@ -8,15 +8,8 @@
 -- Sources: core.kolada_context (shared by SE16-SE20) on core.kolada_values (Kolada API v3). Källa: Kolada (RKA).
 -- Action plan AP1; Agenda 2030 target 10.2 (context proxy; not 10.2.1); motion question: context.
 create or replace view indicators.se19_social_assistance as
-with context as (
-    -- The shared logic of the Kolada context indicators lives in core.kolada_context.
-    select * exclude (kpi_id) from core.kolada_context
-    where indicator_id = 'SE19'
-),
-final as (
-    select * from context
-)
-select * from final;
+-- the shared logic of the Kolada context indicators lives in core.kolada_context
+select * exclude (kpi_id) from core.kolada_context where indicator_id = 'SE19';
 comment on view indicators.se19_social_assistance is 'SE19 Kolada N31807 (residents who received social assistance during the year) as published, per municipality and year; county rows are Kolada''s region value. Källa: Kolada (RKA).';
 comment on column indicators.se19_social_assistance.indicator_id is 'Indicator id (SE19).';
 comment on column indicators.se19_social_assistance.municipality_code is 'Kommunkod, or the region''s code (0018) for Kolada''s region value.';

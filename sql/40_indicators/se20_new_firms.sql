@@ -8,15 +8,8 @@
 -- Sources: core.kolada_context (shared by SE16-SE20) on core.kolada_values (Kolada API v3). Källa: Kolada (RKA).
 -- Action plan AP1; Agenda 2030 target 8.3 (context proxy); motion question: context.
 create or replace view indicators.se20_new_firms as
-with context as (
-    -- The shared logic of the Kolada context indicators lives in core.kolada_context.
-    select * exclude (kpi_id) from core.kolada_context
-    where indicator_id = 'SE20'
-),
-final as (
-    select * from context
-)
-select * from final;
+-- the shared logic of the Kolada context indicators lives in core.kolada_context
+select * exclude (kpi_id) from core.kolada_context where indicator_id = 'SE20';
 comment on view indicators.se20_new_firms is 'SE20 Kolada N00999 (new firms per 1 000 inhabitants 16-64) as published, per municipality and year; county rows are Kolada''s region value. Källa: Kolada (RKA).';
 comment on column indicators.se20_new_firms.indicator_id is 'Indicator id (SE20).';
 comment on column indicators.se20_new_firms.municipality_code is 'Kommunkod, or the region''s code (0018) for Kolada''s region value.';

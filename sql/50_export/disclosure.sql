@@ -40,7 +40,7 @@ primary_rule as (
         case
             when v.value is null then 'F'
             when v.measure = 'count_persons'
-                 and coalesce(v.numerator, v.value) > 0 and coalesce(v.numerator, v.value) < p.min_persons then 'C'
+                 and coalesce(v.persons, v.value) > 0 and coalesce(v.persons, v.value) < p.min_persons then 'C'
             when v.measure = 'rate_persons'
                  and ((v.numerator > 0 and v.numerator < p.min_persons)
                       or (v.denominator > 0 and v.denominator < p.min_persons)) then 'C'
@@ -130,11 +130,13 @@ final as (
         r.value,
         r.unit,
         r.obs_status,
+        r.note,
         r.source,
         r.updated_at,
         r.measure,
         r.numerator,
         r.denominator,
+        r.persons,
         r.n_units,
         r.top_share,
         coalesce(s.conf_status, r.primary_status) as conf_status
@@ -152,10 +154,12 @@ comment on column export.disclosure.breakdown_value is 'Disaggregation value.';
 comment on column export.disclosure.value is 'Unsuppressed value (internal).';
 comment on column export.disclosure.unit is 'Unit.';
 comment on column export.disclosure.obs_status is 'SDMX OBS_STATUS.';
+comment on column export.disclosure.note is 'Why the value is not A, in words.';
 comment on column export.disclosure.source is 'Source.';
 comment on column export.disclosure.updated_at is 'Date of the newest data.';
 comment on column export.disclosure.measure is 'Kind of measure for the rules.';
 comment on column export.disclosure.numerator is 'Numerator.';
+comment on column export.disclosure.persons is 'Persons behind a person-based value.';
 comment on column export.disclosure.denominator is 'Denominator.';
 comment on column export.disclosure.n_units is 'Contributing enterprises.';
 comment on column export.disclosure.top_share is 'Largest single contributor''s share.';

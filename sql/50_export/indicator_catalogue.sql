@@ -23,7 +23,8 @@ final as (
         motion_question,
         sources,
         kolada_kpi,
-        view_name
+        view_name,
+        target_breakdowns
     from catalogue
 )
 select * from final;
@@ -43,3 +44,4 @@ comment on column export.indicator_catalogue.motion_question is 'Q1, Q2, Q1+Q2 o
 comment on column export.indicator_catalogue.sources is 'Sources, ''; ''-separated.';
 comment on column export.indicator_catalogue.kolada_kpi is 'Kolada KPI id for context indicators.';
 comment on column export.indicator_catalogue.view_name is 'The warehouse view computing the indicator.';
+comment on column export.indicator_catalogue.target_breakdowns is 'The cells that speak for a target when only part of the indicator does (''8.6: age_band=16-24'').';

@@ -18,6 +18,7 @@ final as (
         case when d.conf_status = 'F' then d.value end as value,
         d.unit,
         d.obs_status,
+        d.note,
         d.conf_status,
         d.source,
         d.updated_at
@@ -36,6 +37,7 @@ comment on column export.indicator_values.breakdown_value is 'Disaggregation val
 comment on column export.indicator_values.value is 'The value; blank when missing or suppressed.';
 comment on column export.indicator_values.unit is 'Unit.';
 comment on column export.indicator_values.obs_status is 'SDMX OBS_STATUS: A normal, P provisional, L not delivered, M cannot exist.';
+comment on column export.indicator_values.note is 'Why the value is not A (provisional or missing), in Swedish: which delivery is missing, partial or lost rows.';
 comment on column export.indicator_values.conf_status is 'SDMX CONF_STATUS: F free, C primary suppression, D secondary suppression.';
 comment on column export.indicator_values.source is 'Source of the figure.';
 comment on column export.indicator_values.updated_at is 'Date of the newest data.';

@@ -17,7 +17,7 @@
 -- Grain: municipality_code, org_nr, event_type, event_kind, event_date/period, event_id.
 -- Sources: core.enterprises, core.agreements, core.grants, core.support_activities,
 -- core.procurement_awards, core.procurements, core.purchases, core.placements, core.calendar_years,
--- core.register_coverage, meta.parameters.
+-- core.coverage, meta.parameters.
 create or replace view export.report_cooperation_timeline as
 with params as (
     select max(case when name = 'min_person_count' then cast(value as integer) end) as min_persons
@@ -31,7 +31,13 @@ cooperating as (
     where year(valid_from) = 2022 and cooperation_started is not null
 ),
 coverage as (
-    select municipality_code, dataset, delivered from core.register_coverage
+    -- a year counts as delivered when its deliveries were delivered and read; the ledger's also
+    -- needs its suppliers identified (organisation numbers or a reviewed crosswalk)
+    select municipality_code, case when dataset = 'supplier_matching' then 'supplier_invoices' else dataset end
+               as dataset,
+           year, bool_and(obs_status <> 'L') as delivered
+    from core.coverage
+    group by all
 ),
 years as (
     select c.municipality_code, c.org_nr, y.year
@@ -101,7 +107,8 @@ purchases as (
     left join ledger as l
       on l.municipality_code = y.municipality_code and l.year = y.year and l.supplier_org_nr = y.org_nr
     left join ledger_totals as t on t.municipality_code = y.municipality_code and t.year = y.year
-    left join coverage as cov on cov.municipality_code = y.municipality_code and cov.dataset = 'supplier_invoices'
+    left join coverage as cov on cov.municipality_code = y.municipality_code and cov.year = y.year
+     and cov.dataset = 'supplier_invoices'
     group by all
 ),
 placement_years as (
@@ -119,7 +126,8 @@ placement_years as (
     from years as y
     left join core.placements as p
       on p.municipality_code = y.municipality_code and p.year = y.year and p.org_nr = y.org_nr
-    left join coverage as cov on cov.municipality_code = y.municipality_code and cov.dataset = 'placements'
+    left join coverage as cov on cov.municipality_code = y.municipality_code and cov.year = y.year
+     and cov.dataset = 'placements'
     group by all
 ),
 placement_span as (

@@ -2,9 +2,10 @@
 -- section states about the municipal registers: current deliveries, rows loaded and quarantined,
 -- rejected files, and how fresh the data are (period covered, date delivered). Counts of rows and
 -- files, never their content, so nothing here needs disclosure control. Every municipality appears
--- with every dataset ever delivered to the warehouse (core.register_coverage), so a missing
--- delivery shows as zero files rather than disappearing.
--- Grain: municipality_code, dataset. Sources: meta.files, meta.runs, core.register_coverage.
+-- with every inbox dataset (meta.datasets), so a missing delivery shows as zero files rather than
+-- disappearing; years_delivered / years_missing count the reporting years core.coverage finds
+-- delivered (or partial) and missing.
+-- Grain: municipality_code, dataset. Sources: meta.files, meta.runs, meta.datasets, core.coverage.
 create or replace view export.report_data_quality as
 with files as (
     select
@@ -36,6 +37,8 @@ final as (
         c.municipality_code,
         c.dataset,
         c.delivered,
+        c.years_delivered,
+        c.years_missing,
         coalesce(d.files_current, 0) as files_current,
         coalesce(d.files_superseded, 0) as files_superseded,
         coalesce(d.files_rejected, 0) as files_rejected,
@@ -46,7 +49,15 @@ final as (
         d.period_start,
         d.period_end,
         d.delivered_on
-    from core.register_coverage as c
+    from (
+        select municipality_code, dataset,
+               bool_or(obs_status <> 'L') as delivered,
+               count(*) filter (where obs_status <> 'L') as years_delivered,
+               count(*) filter (where obs_status = 'L') as years_missing
+        from core.coverage
+        where dataset in (select dataset from meta.datasets)
+        group by all
+    ) as c
     left join per_dataset as d
       on d.municipality_code = c.municipality_code and d.dataset = c.dataset
 )
@@ -54,7 +65,9 @@ select * from final;
 comment on view export.report_data_quality is 'Per municipality and dataset: current deliveries, rows loaded and quarantined, rejected files and freshness (for the council report).';
 comment on column export.report_data_quality.municipality_code is 'Kommunkod of the delivering municipality.';
 comment on column export.report_data_quality.dataset is 'Canonical dataset (enterprises, supplier_invoices, ...).';
-comment on column export.report_data_quality.delivered is 'True when at least one current, loaded delivery exists.';
+comment on column export.report_data_quality.delivered is 'True when at least one reporting year is delivered.';
+comment on column export.report_data_quality.years_delivered is 'Reporting years with a delivery (complete or partial).';
+comment on column export.report_data_quality.years_missing is 'Reporting years without a usable delivery (not delivered or rejected).';
 comment on column export.report_data_quality.files_current is 'Loaded deliveries not superseded by a newer one: the files the figures come from.';
 comment on column export.report_data_quality.files_superseded is 'Older deliveries replaced by a newer delivery for the same period (kept for history).';
 comment on column export.report_data_quality.files_rejected is 'Files rejected as a whole (unreadable, wrong columns ...); all their rows are quarantined.';

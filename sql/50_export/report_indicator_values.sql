@@ -29,6 +29,7 @@ final as (
         case when d.conf_status = 'F' then d.value end as value,
         d.unit,
         d.obs_status,
+        d.note,
         d.conf_status,
         d.source,
         d.updated_at,
@@ -61,6 +62,7 @@ comment on column export.report_indicator_values.breakdown_value is 'Disaggregat
 comment on column export.report_indicator_values.value is 'The value; blank when missing or suppressed.';
 comment on column export.report_indicator_values.unit is 'Unit.';
 comment on column export.report_indicator_values.obs_status is 'SDMX OBS_STATUS: A normal, P provisional, L not delivered, M cannot exist.';
+comment on column export.report_indicator_values.note is 'Why the value is not A, in Swedish (as export.indicator_values).';
 comment on column export.report_indicator_values.conf_status is 'SDMX CONF_STATUS: F free, C primary suppression, D secondary suppression.';
 comment on column export.report_indicator_values.source is 'Source of the figure.';
 comment on column export.report_indicator_values.updated_at is 'Date of the newest data.';

@@ -6,6 +6,7 @@ from flows.outputs.report.data import ReportData, Value
 from flows.outputs.report.html import esc, iso_date, section, sv_date, sv_number, table
 from flows.outputs.report.labels import (
     ACTIVITY_LABELS,
+    BREAKDOWN_LABELS,
     DATASET_LABELS,
     NEED_LABELS,
     NEED_OF_ACTIVITY,
@@ -39,12 +40,14 @@ def agenda_section(data: ReportData) -> str:
             rows.append("<tr><td colspan=\"6\" class=\"missing\">Ingen indikator i katalogen.</td></tr>")
         for indicator in indicators:
             unit = _split(indicator["units"])[0]
-            period, mine = _latest(data, indicator["indicator_id"], unit, y, data.code)
-            _, county = _latest(data, indicator["indicator_id"], unit, y, data.region_code)
+            cell = target_cell(indicator, target)
+            period, mine = _latest(data, indicator["indicator_id"], unit, y, data.code, cell)
+            _, county = _latest(data, indicator["indicator_id"], unit, y, data.region_code, cell)
             relation = ("kontextproxy" + (f" för {indicator['context_for_indicator']}"
                                           if indicator.get("context_for_indicator") else "")
                         if indicator["sdg_relation"] == "context proxy" else "proxy")
-            rows.append([f"{esc(indicator['indicator_id'])} {esc(indicator['name_sv'])}",
+            part = f" ({esc(BREAKDOWN_LABELS.get(cell, cell[1]))})" if cell not in SURVIVAL_CELLS else ""
+            rows.append([f"{esc(indicator['indicator_id'])} {esc(indicator['name_sv'])}{part}",
                          f"<td><span class=\"proxy\">{esc(relation)}</span></td>",
                          esc(UNIT_LABELS.get(unit, unit)), esc((period or "").replace("-", "–")),
                          figure_cell(mine, notes), figure_cell(county, notes)])
@@ -58,11 +61,25 @@ def _split(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(";") if part.strip()]
 
 
-def _latest(data: ReportData, indicator: str, unit: str, year: int, code: str) -> tuple[str | None, Value | None]:
-    """The total value for the year, else the latest earlier period (a multi-year span ends by the year)."""
+def target_cell(indicator: dict, target: str) -> tuple[str, str]:
+    """The (breakdown, value) that speaks for the target: the catalogue's target_breakdowns (target 8.6
+    is about youth: SE14's age band 16-24), else the total."""
+    for entry in _split(indicator.get("target_breakdowns")):
+        name, _, cell = entry.partition(":")
+        if name.strip() == target:
+            breakdown, _, value = cell.strip().partition("=")
+            return breakdown, value
+    return "total", "_T"
+
+
+def _latest(data: ReportData, indicator: str, unit: str, year: int, code: str,
+            cell: tuple[str, str] = ("total", "_T")) -> tuple[str | None, Value | None]:
+    """The value of the cell for the year, else the latest earlier period (a multi-year span ends by the
+    year); the total is also found in a pooled cohort (SE03)."""
+    cells = SURVIVAL_CELLS if cell == ("total", "_T") else (cell,)
     candidates = sorted(((k[2], v) for k, v in data.values.items()
                          if k[0] == indicator and k[1] == code and k[3] == "T" and k[6] == unit
-                         and (k[4], k[5]) in SURVIVAL_CELLS
+                         and (k[4], k[5]) in cells
                          and int(k[2][-4:]) <= year and (v.number is not None or v.suppressed)),
                         key=lambda item: (item[0][-4:], item[0]))
     return candidates[-1] if candidates else (None, None)
@@ -81,6 +98,12 @@ def quality_section(data: ReportData) -> str:
     html.append(table(["Register", "Levererat", "Aktuella filer", "Rader inlästa", "Rader i karantän",
                        "Avvisade filer", "Period", "Inläst"], rows, caption="Leveranser och karantän per register",
                       numeric={2, 3, 4, 5}, css="data-quality"))
+    gaps = coverage_notes(data)
+    if gaps:
+        items = "".join(f"<li>{esc(note)}: påverkar {esc(', '.join(ids))}</li>" for note, ids in gaps)
+        html.append("<h3>Ofullständiga leveranser</h3><p>Värden som bygger på dessa leveranser är markerade som "
+                    "preliminära (P), eller saknas när leveransen saknas helt; de redovisas aldrig som noll.</p>"
+                    f"<ul class=\"coverage-notes\">{items}</ul>")
     if data.quarantine:
         rows = [[esc(DATASET_LABELS.get(r["dataset"], r["dataset"])), f"<td><code>{esc(r['rule'])}</code></td>",
                  sv_number(r["rows_quarantined"])] for r in data.quarantine]
@@ -103,6 +126,17 @@ def quality_section(data: ReportData) -> str:
     else:
         html.append("<p>Inga värden för kommunen är markerade som preliminära (P).</p>")
     return section("datakvalitet", 5, "Datakvalitet", "".join(html))
+
+
+def coverage_notes(data: ReportData) -> list[tuple[str, list[str]]]:
+    """Each incompleteness the municipality's values carry (a delivery missing, partial or with
+    quarantined rows), with the indicators it affects."""
+    affected: dict[str, set[str]] = {}
+    for key, value in data.values.items():
+        if key[1] == data.code and value.note:
+            for note in value.note.split("; "):
+                affected.setdefault(note, set()).add(key[0])
+    return sorted((note, sorted(ids)) for note, ids in affected.items())
 
 
 def method_section(data: ReportData) -> str:

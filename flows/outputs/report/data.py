@@ -44,6 +44,7 @@ class Value:
     obs_status: str = "A"
     conf_status: str = "F"
     reason: str | None = None
+    note: str | None = None  # why the value is provisional (P) or missing (L), in words
 
     @property
     def suppressed(self) -> bool:
@@ -107,14 +108,15 @@ def load_data(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int 
         raise ReportError(f"municipality {municipality_code!r} is not configured (known: {known})")
     rows = _rows(con, """
         select indicator_id, municipality_code, municipality_name, period, sex, breakdown, breakdown_value,
-               value, unit, obs_status, conf_status, source, suppressed_reason
+               value, unit, obs_status, note, conf_status, source, suppressed_reason
         from export.report_indicator_values
         where municipality_code in (?, ?)
         order by indicator_id, municipality_code, period, sex, breakdown, breakdown_value, unit""",
                  [municipality_code, region])
     values = {(r["indicator_id"], r["municipality_code"], r["period"], r["sex"], r["breakdown"],
                r["breakdown_value"], r["unit"]):
-              Value(r["value"], r["unit"], r["obs_status"], r["conf_status"], r["suppressed_reason"]) for r in rows}
+              Value(r["value"], r["unit"], r["obs_status"], r["conf_status"], r["suppressed_reason"], r["note"])
+              for r in rows}
     names = {r["municipality_code"]: r["municipality_name"] for r in rows if r["municipality_name"]}
     run = next(iter(_rows(con, "select * from export.report_run")), None)
     year = year or _latest_year(rows, municipality_code, run)

@@ -77,3 +77,6 @@ UNIT_LABELS = {"count": "antal", "SEK": "kronor", "%": "procent", "persons": "pe
                "days": "dagar", "activities": "antal insatser", "enterprises": "antal företag",
                "per 10 000 inhabitants": "per 10 000 invånare",
                "per 1 000 inhabitants 16-64": "per 1 000 invånare 16–64 år"}
+
+# Breakdown cells named in the report's text (the catalogue's target_breakdowns).
+BREAKDOWN_LABELS = {("age_band", "16-24"): "16–24 år", ("age_band", "25-64"): "25–64 år", ("age_band", "65+"): "65 år och äldre"}

@@ -83,11 +83,11 @@ def _survival(data: ReportData) -> str:
                     and int(k[2][-4:]) <= data.year})
     rows = []
     for period, breakdown, value in sorted(cells, key=lambda c: (c[2] == "pooled", c[0])):
-        label = period.replace("-", "–") + (" (alla startår)" if value == "pooled" else "")
-        rows.append([esc(label),
-                     figure_cell(data.value("SE03", "%", period, breakdown=breakdown, breakdown_value=value), notes),
+        rows.append([esc(survival_label(period, value)),
+                     figure_cell(data.value("SE03", "%", period, breakdown=breakdown, breakdown_value=value), notes,
+                                 nothing="inga nystartade"),
                      figure_cell(data.value("SE03", "%", period, data.region_code, breakdown=breakdown,
-                                            breakdown_value=value), notes)])
+                                            breakdown_value=value), notes, nothing="inga nystartade")])
     if not rows:
         return "<p class=\"note\">Överlevnad efter tre år: uppgift saknas.</p>"
     return ("<h4>Överlevnad tre år efter start</h4>"
@@ -95,6 +95,15 @@ def _survival(data: ReportData) -> str:
             "Eftersom få företag startar varje år redovisas också alla startår sammantagna.</p>"
             + table(["Startår – uppföljningsår", esc(data.name), esc(data.region_name)], rows,
                     caption="Överlevnad efter tre år (procent)") + notes.html())
+
+
+def survival_label(period: str, breakdown_value: str) -> str:
+    """A cohort's label: its start year and follow-up year; the pooled row names the start years it
+    covers (first_year to last_year - 3), not its whole observation window."""
+    first, last = (int(part) for part in period.split("-"))
+    if breakdown_value == "pooled":
+        return f"startår {first}–{last - 3}, vart och ett följt i tre år"
+    return f"{first}–{last}"
 
 
 def _q1_support(data: ReportData) -> str:

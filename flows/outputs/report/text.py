@@ -25,8 +25,9 @@ class Notes:
         return f"<ul class=\"note suppression-notes\">{items}</ul>"
 
 
-def figure_cell(found: Value | None, notes: Notes | None = None, fmt=None) -> str:
-    """A table cell for a figure: the value, "Uppgiften visas inte: ..." or "uppgift saknas"."""
+def figure_cell(found: Value | None, notes: Notes | None = None, fmt=None, nothing: str = "uppgift saknas") -> str:
+    """A table cell for a figure: the value, "Uppgiften visas inte: ...", "ej levererad" or why it is
+    missing (``nothing``: the words for a share of nothing, M, such as "inga nystartade")."""
     fmt = fmt or (lambda v, u: sv_value(v, u))
     if found is None:
         return "<td class=\"num missing\">uppgift saknas</td>"
@@ -37,10 +38,12 @@ def figure_cell(found: Value | None, notes: Notes | None = None, fmt=None) -> st
         marker = notes.mark(found.reason)
         return f"<td class=\"num suppressed\" title=\"{esc(text)}\">visas inte<sup>{marker}</sup></td>"
     if found.obs_status == "L":
-        return "<td class=\"num missing\">ej levererad</td>"
+        why = f" title=\"{esc(found.note)}\"" if found.note else ""
+        return f"<td class=\"num missing\"{why}>ej levererad</td>"
     if found.number is None:
-        return "<td class=\"num missing\">uppgift saknas</td>"
-    flag = " <abbr title=\"preliminär uppgift\">(P)</abbr>" if found.obs_status == "P" else ""
+        return f"<td class=\"num missing\">{esc(nothing if found.obs_status == 'M' else 'uppgift saknas')}</td>"
+    flag = (f" <abbr title=\"preliminär uppgift{': ' + esc(found.note) if found.note else ''}\">(P)</abbr>"
+            if found.obs_status == "P" else "")
     return f"<td class=\"num\">{esc(fmt(found.number, found.unit))}{flag}</td>"
 
 
