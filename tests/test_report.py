@@ -272,7 +272,7 @@ def test_socek_report_command(published, tmp_path):
 
 
 def test_setup_browser_never_fails_the_build(monkeypatch, capsys):
-    from tests import setup_browser
+    from flows.outputs.report import pdf as setup_browser
 
     monkeypatch.setattr(setup_browser, "find_chromium", lambda: None)
     monkeypatch.setattr(setup_browser.os, "geteuid", lambda: 1000)

@@ -4,7 +4,7 @@ screenshot is written, and the PDF prints.
 
 The page is served from a local HTTP server on 127.0.0.1 that records every request, and
 Chromium resolves no host name but 127.0.0.1. Without Chromium these tests fail (on CI) or are
-skipped with the reason (elsewhere); ``python -m tests.setup_browser`` installs it as root.
+skipped with the reason (elsewhere); ``make browser`` (``python -m flows.outputs.report.pdf``) installs it as root.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def chromium() -> str:
         override = os.environ.get("SOCEK_CHROMIUM")
         where = (f"SOCEK_CHROMIUM={override} is not an executable" if override
                  else "no /usr/bin/chromium and none on PATH")
-        reason = (f"Chromium is not installed ({where}): run `python -m tests.setup_browser` as root "
+        reason = (f"Chromium is not installed ({where}): run `make browser` as root "
                   "(make test does), or set SOCEK_CHROMIUM to a Chromium binary")
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(reason)

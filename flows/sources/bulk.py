@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from flows.common.hashing import sha256_file
+from flows.common.synthetic import manifest_says_synthetic
 from flows.config import Settings
 from flows.errors import SourceError
 from flows.sources import bolagsverket, scb_bulk
@@ -42,10 +43,14 @@ def _manifest_time(folder: Path) -> datetime:
 
 
 def _parse_bulk_folder(folder: Path, settings: Settings, keep_orgnrs: set[str]) -> dict[str, pd.DataFrame]:
-    """Parse both bulk zips of a landing or snapshot folder (streamed; see bolagsverket.py)."""
+    """Parse both bulk zips of a landing or snapshot folder (streamed; see bolagsverket.py). A folder
+    marked synthetic is refused outside the demo environment."""
     bulk = settings.sources.bulk
     if not (folder / MANIFEST).is_file():
         raise SourceError(f"{folder}: no {MANIFEST}; the bulk-file folder is incomplete")
+    if manifest_says_synthetic(folder / MANIFEST) and not settings.is_demo:
+        raise SourceError(f"{folder}: these bulk files are synthetic demo data (its manifest says \"synthetic\": "
+                          "true); a production warehouse never uses them")
     common = dict(keep_orgnrs=keep_orgnrs, county_postcode_prefixes=bulk.county_postcode_prefixes,
                   county_postorter=bulk.county_postorter, max_member_bytes=bulk.max_member_bytes,
                   max_compression_ratio=bulk.max_compression_ratio)
@@ -110,10 +115,13 @@ def _fetch_bulk(settings: Settings, run_date: date) -> Path:
 
 
 def collect_bulk(settings: Settings, run_date: date, keep_orgnrs: set[str]) -> SourceResult:
-    snapshot = settings.path("snapshots") / BULK
+    snapshots = settings.snapshots_dir
+    snapshot = snapshots / BULK if snapshots is not None else None
     if settings.mode == "offline":
+        snapshot = settings.path("snapshots") / BULK
         tables = _parse_bulk_folder(snapshot, settings, keep_orgnrs)
-        return SourceResult(BULK, tables, "snapshot", False, None, _manifest_time(snapshot))
+        return SourceResult(BULK, tables, "snapshot", False, None, _manifest_time(snapshot),
+                            manifest_says_synthetic(snapshot / MANIFEST))
     try:
         folder = _fetch_bulk(settings, run_date)
         tables = _parse_bulk_folder(folder, settings, keep_orgnrs)
@@ -123,11 +131,16 @@ def collect_bulk(settings: Settings, run_date: date, keep_orgnrs: set[str]) -> S
         # A download that does not parse (an HTML error page saved as .zip) is no fallback for later
         # nights: without its manifest the folder counts as incomplete.
         (settings.path("landing") / BULK / run_date.isoformat() / MANIFEST).unlink(missing_ok=True)
-    for folder in [*complete_landings(settings.path("landing") / BULK), snapshot]:
+    problems = []
+    for folder in [*complete_landings(settings.path("landing") / BULK), *([snapshot] if snapshot else [])]:
         try:
             tables = _parse_bulk_folder(folder, settings, keep_orgnrs)
-        except SourceError:
+        except SourceError as exc:
+            problems.append(str(exc))
             continue
-        warning = f"{BULK}: live download failed ({error}); using the bulk files in {folder}"
-        return SourceResult(BULK, tables, "fallback", True, warning, _manifest_time(folder))
-    raise SourceError(f"{BULK}: live download failed ({error}) and there is no earlier copy to fall back to")
+        synthetic = manifest_says_synthetic(folder / MANIFEST)
+        warning = (f"{BULK}: live download failed ({error}); using the bulk files in {folder}"
+                   + ("; SYNTHETIC demo data, not real registers" if synthetic else ""))
+        return SourceResult(BULK, tables, "fallback", True, warning, _manifest_time(folder), synthetic)
+    raise SourceError(f"{BULK}: live download failed ({error}) and there is no earlier copy of the real files "
+                      f"to fall back to{': ' + '; '.join(problems) if problems else ''}")
