@@ -23,9 +23,14 @@ from flows.demo.registers import generate_registers, write_demo_snapshots
 from flows.demo.deliveries import write_demo_inbox
 from flows.errors import InboxError
 from flows.common.identifiers import is_valid_orgnr, looks_like_personnummer
-from flows.intake.canonical import MissingColumnError, read_delivery
+from functools import partial
 
-CONFIG = Path(__file__).resolve().parents[1] / "config" / "pipeline.toml"
+from flows.intake.canonical import MissingColumnError
+from flows.intake.canonical import read_delivery as read_any
+
+read_delivery = partial(read_any, allow_synthetic=True)  # the demo's files are marked synthetic
+
+CONFIG = Path(__file__).resolve().parents[1] / "config" / "demo.toml"
 HASH_KEY = b"test-key"
 SEED = 42
 EXPECTED_MISTAKES = {"bad_org_nr_check_digit", "unknown_municipality_code", "negative_participants",
