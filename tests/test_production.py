@@ -57,13 +57,15 @@ def query(settings, sql, params=()):
 
 
 def marked_cells(settings) -> list[str]:
-    """Every text column of every table that holds the synthetic marker somewhere."""
+    """Every column holding delivered data (every raw table, the quarantined rows as delivered) where
+    the synthetic marker appears; the words of a refusal (meta.files.reason...) may name it."""
     con = duckdb.connect(str(settings.path("warehouse")), read_only=True)
     try:
         found = []
         columns = con.execute("select schema_name, table_name, column_name from duckdb_columns() where "
                               "data_type = 'VARCHAR' and database_name = current_database() and not internal "
-                              "and schema_name in ('meta', 'raw')").fetchall()
+                              "and (schema_name = 'raw' or (table_name = 'quarantine' and column_name = 'original'))"
+                              ).fetchall()
         for schema, table, column in columns:
             hits = con.execute(f'select count(*) from "{schema}"."{table}" where "{column}" ilike ? '
                                f'or "{column}" ilike ?', ["%FIKTIVA DATA%", "%socek_synthetic%"]).fetchone()[0]
@@ -109,6 +111,8 @@ def nights(tmp_path_factory, prefect_server):
 
     result = {"settings": settings}
     result["night1"] = run(settings)
+    result["night1_status"] = query(settings, "select distinct origin from meta.source_status")
+    result["night1_synthetic"] = query(settings, "select synthetic from meta.provenance")
     result["night1_files"] = query(settings, "select path, status, superseded_by from meta.files order by 1")
     result["night1_delivery"] = delivery_rows(settings)
     result["night1_se01"] = se01(settings)
@@ -121,6 +125,8 @@ def nights(tmp_path_factory, prefect_server):
     result["night2_files"] = query(settings, "select path, status, superseded_by from meta.files order by 1")
     result["night2_delivery"] = delivery_rows(settings)
     result["night2_marked"] = marked_cells(settings)
+    result["night2_status"] = query(settings, "select source, origin, provisional from meta.source_status order by 1")
+    result["night2_synthetic"] = query(settings, "select synthetic from meta.provenance")
 
     shutil.rmtree(settings.path("inbox"))
     shutil.move(away, settings.path("inbox"))
@@ -130,6 +136,7 @@ def nights(tmp_path_factory, prefect_server):
     shutil.copyfile(demo.out_dir / synthetic.path, settings.path("inbox") / CODE / "grants" / "bidrag_extra.csv")
     result["night3"] = run(settings)
     result["night3_marked"] = marked_cells(settings)
+    result["night3_synthetic"] = query(settings, "select synthetic from meta.provenance")
 
     register = next((settings.path("inbox") / CODE / "enterprises").glob("*.csv"))
     header_only = register.with_name("sociala_foretag_2026.csv")
@@ -151,21 +158,19 @@ def nights(tmp_path_factory, prefect_server):
 def test_night1_publishes_real_looking_deliveries(nights):
     code, output = nights["night1"]
     assert code in (0, 3), output
-    settings = nights["settings"]
-    assert query(settings, "select synthetic from meta.provenance") == [(False,)]
-    assert query(settings, "select distinct origin from meta.source_status") == [("live",)]
+    assert nights["night1_synthetic"] == [(False,)]
+    assert nights["night1_status"] == [("live",)]
 
 
 def test_an_empty_inbox_and_every_source_down_never_bring_in_synthetic_data(nights):
     code, output = nights["night2"]
-    settings = nights["settings"]
     assert code == 3, output
     assert "holds no deliveries" in output
     assert "kolada: live fetch failed" in output and "scb: live fetch failed" in output
     assert "bolagsverket: live download failed" in output
-    assert query(settings, "select source, origin, provisional from meta.source_status order by 1") == [
+    assert nights["night2_status"] == [
         ("bolagsverket", "fallback", True), ("kolada", "fallback", True), ("scb", "fallback", True)]
-    assert query(settings, "select synthetic from meta.provenance") == [(False,)]
+    assert nights["night2_synthetic"] == [(False,)]
     assert nights["night2_marked"] == []  # no synthetic row in any table
     assert nights["night2_files"] == nights["night1_files"]  # no real file superseded, none added
 
@@ -197,7 +202,7 @@ def test_a_synthetic_file_is_refused_by_a_production_warehouse(nights):
     assert query(settings, "select rule, original from meta.quarantine q join meta.files f using (file_id) "
                            "where f.path like '%bidrag_extra.csv'") == [("file:synthetic", None)]
     assert nights["night3_marked"] == []
-    assert query(settings, "select synthetic from meta.provenance") == [(False,)]
+    assert nights["night3_synthetic"] == [(False,)]
 
 
 def test_a_header_only_register_is_held_back_and_the_figures_stay(nights):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -104,14 +106,30 @@ def _download(http: HttpClient, url: str, target: Path) -> dict:
 
 
 def _fetch_bulk(settings: Settings, run_date: date) -> Path:
-    folder = settings.path("landing") / BULK / run_date.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / MANIFEST).unlink(missing_ok=True)
+    """Download both zips into a hidden sibling of today's landing folder (``.<date>.partial``): a
+    download that fails or does not parse never touches a complete landing of the same day."""
+    folder = settings.path("landing") / BULK / f".{run_date.isoformat()}.partial"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
     bulk = settings.sources.bulk
     with HttpClient.from_settings(bulk) as http:
         entries = [_download(http, getattr(bulk, key), folder / name) for name, key in BULK_FILES.items()]
     (folder / MANIFEST).write_text(json.dumps({"files": entries}, indent=2), encoding="utf-8")
     return folder
+
+
+def _settle_landing(partial: Path, final: Path, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Make a downloaded and parsed folder today's landing (replacing an earlier one of the same day)."""
+    old = final.with_name(f".{final.name}.replaced")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(partial, final)
+    shutil.rmtree(old, ignore_errors=True)
+    return {name: frame.assign(_source_file=frame["_source_file"].str.replace(str(partial), str(final), regex=False))
+            for name, frame in tables.items()}
 
 
 def collect_bulk(settings: Settings, run_date: date, keep_orgnrs: set[str]) -> SourceResult:
@@ -122,15 +140,17 @@ def collect_bulk(settings: Settings, run_date: date, keep_orgnrs: set[str]) -> S
         tables = _parse_bulk_folder(snapshot, settings, keep_orgnrs)
         return SourceResult(BULK, tables, "snapshot", False, None, _manifest_time(snapshot),
                             manifest_says_synthetic(snapshot / MANIFEST))
+    final = settings.path("landing") / BULK / run_date.isoformat()
+    partial = final.with_name(f".{final.name}.partial")
     try:
-        folder = _fetch_bulk(settings, run_date)
-        tables = _parse_bulk_folder(folder, settings, keep_orgnrs)
-        return SourceResult(BULK, tables, "live", False, None, _manifest_time(folder))
+        tables = _parse_bulk_folder(_fetch_bulk(settings, run_date), settings, keep_orgnrs)
+        tables = _settle_landing(partial, final, tables)
+        return SourceResult(BULK, tables, "live", False, None, _manifest_time(final))
     except SourceError as exc:
         error = exc
-        # A download that does not parse (an HTML error page saved as .zip) is no fallback for later
-        # nights: without its manifest the folder counts as incomplete.
-        (settings.path("landing") / BULK / run_date.isoformat() / MANIFEST).unlink(missing_ok=True)
+        # A download that does not parse (an HTML error page saved as .zip) is never kept: it would be
+        # no fallback for later nights, and today's complete landing (if any) stays as it was.
+        shutil.rmtree(partial, ignore_errors=True)
     problems = []
     for folder in [*complete_landings(settings.path("landing") / BULK), *([snapshot] if snapshot else [])]:
         try:
