@@ -126,7 +126,8 @@ def test_meta_runs_has_status_and_stage_timings(demo):
     rows = _query(demo["published"], "select status, stage_timings from meta.runs order by started_at")
     assert [r[0] for r in rows] == ["warnings", "succeeded"]
     for _, timings in rows:
-        assert {"intake", "collect", "load", "transform", "outputs", "publish", "commit"} <= set(__import__("json").loads(timings))
+        # publish and commit come after the record is written into the build (the Prefect summary has them)
+        assert {"intake", "collect", "load", "transform", "outputs"} <= set(__import__("json").loads(timings))
 
 
 def test_redelivered_file_under_another_name_loads_nothing(demo, tmp_path):
