@@ -132,11 +132,12 @@ def cmd_export(args) -> int:
     settings = _settings(args)
     from datetime import date
 
-    from flows.outputs.build_outputs import build_of, refuse_synthetic
+    from flows.outputs.build_outputs import refuse_synthetic
     from flows.outputs.delivery import write_delivery
+    from flows.warehouse.database import published_provenance
 
     published = settings.path("warehouse")
-    refuse_synthetic(settings, build_of(published), published)
+    refuse_synthetic(settings, published_provenance(published), published)
     codes = [args.municipality] if args.municipality else settings.municipality_codes
     for code in codes:
         settings.municipality(code)
@@ -148,12 +149,13 @@ def cmd_export(args) -> int:
 def cmd_report(args) -> int:
     """Write the council report of one or every municipality from the published database."""
     settings = _settings(args)
-    from flows.outputs.build_outputs import build_of, refuse_synthetic
+    from flows.outputs.build_outputs import refuse_synthetic
     from flows.outputs.report.pdf import AUTO
     from flows.outputs.report.write import write_report
+    from flows.warehouse.database import published_provenance
 
     published = settings.path("warehouse")
-    refuse_synthetic(settings, build_of(published), published)
+    refuse_synthetic(settings, published_provenance(published), published)
     codes = [args.municipality] if args.municipality else settings.municipality_codes
     for code in codes:
         settings.municipality(code)

@@ -20,7 +20,7 @@ from flows.outputs.report.data import ReportError
 from flows.outputs.report.pdf import AUTO
 from flows.outputs.report.write import stage_report
 from flows.outputs.staging import CommitError, Staged, commit, discard, leftovers, stale_reports
-from flows.warehouse.database import connect, provenance
+from flows.warehouse.database import published_provenance
 
 
 class SyntheticExportError(ExportError):
@@ -54,19 +54,11 @@ def refuse_synthetic(settings: Settings, source: dict, database: Path) -> None:
             "(config/demo.toml), or rebuild from real deliveries with `socek run --full-rebuild`")
 
 
-def build_of(database: Path) -> dict:
-    con = connect(database, read_only=True)
-    try:
-        return provenance(con)
-    finally:
-        con.close()
-
-
 def stage(settings: Settings, database: Path, run_id: str, everything: bool) -> BuildOutputs:
     """Write the outputs of the build in ``database`` under staging names (all of them, or with
     ``everything`` false only the missing and stale ones); a delivery that cannot be written is an
     ``ExportError``, a report that cannot be rendered or printed a warning."""
-    source = build_of(database)
+    source = published_provenance(database)
     refuse_synthetic(settings, source, database)
     if not source.get("run_id"):
         raise ExportError(f"{database}: meta.provenance names no build; cannot tell which outputs belong to it")
