@@ -317,9 +317,10 @@ def write_record(run: RunState) -> None:
         run.finished_at = datetime.now(timezone.utc)
         loading.record_run(con, run.record())
         for run_id in run.interrupted:
-            con.execute("update meta.runs set status = ?, error = coalesce(error || '; ', '') || ? where run_id = ?",
+            con.execute("update meta.runs set status = ?, error = coalesce(error || '; ', '') || ? "
+                        "where run_id = ? and status <> ?",
                         [PUBLISHED_WITH_ERRORS, f"interrupted after publishing; its outputs were completed by run "
-                                                f"{run.run_id}", run_id])
+                                                f"{run.run_id}", run_id, PUBLISHED_WITH_ERRORS])
         con.execute("checkpoint")
     finally:
         con.close()

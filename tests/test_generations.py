@@ -96,3 +96,27 @@ def test_a_run_whose_outputs_cannot_be_put_in_place_is_published_with_errors(tmp
     pipeline.commit(settings, run)
     assert run.status == pipeline.PUBLISHED_WITH_ERRORS and "cannot move" in run.error
     assert cli.EXIT_CODES[pipeline.PUBLISHED_WITH_ERRORS] == 5
+
+
+def test_restore_refuses_while_a_run_holds_the_lock(tmp_path):
+    import contextlib
+    import io
+    import subprocess
+    import sys
+
+    config = write_config(tmp_path)
+    settings = load_config(config)
+    lock = settings.path("lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys, time; handle = open(sys.argv[1], 'a+'); fcntl.flock(handle, fcntl.LOCK_EX); "
+        "print('held', flush=True); time.sleep(60)"), str(lock)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = cli.main(["--config", str(config), "restore", "--previous"])
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert code == cli.EXIT_LOCKED and "already in progress" in err.getvalue()

@@ -258,6 +258,22 @@ def test_no_pdf_without_chromium(published, tmp_path, monkeypatch):
     assert not list(tmp_path.rglob("*.pdf")) and not list(tmp_path.rglob("*.partial"))
 
 
+def test_the_pdf_is_printed_from_a_file_named_html(published, tmp_path, monkeypatch):
+    """Chromium renders a file by its name: a staged page (``…html.staged-<run>``) would be printed as
+    its source text. Whatever the staging name, Chromium gets a ``.html`` file."""
+    printed = []
+
+    def fake_print(html_path, pdf_path, chromium):
+        printed.append(Path(html_path))
+        pdf_path.write_bytes(b"%PDF-1.4 fake")
+        return pdf_path
+
+    monkeypatch.setattr(report_write, "print_pdf", fake_print)
+    staged = report_write.stage_report(published, tmp_path, "1880", "20261130T010000Z-abcdef", chromium="/bin/true")
+    assert staged.pdf_problem is None and [p.suffix for p in printed] == [".html"]
+    assert not printed[0].exists()  # the printable copy is gone again
+
+
 def test_socek_report_command(published, tmp_path):
     """``socek report --municipality 1880 --no-pdf`` with a configuration pointing at the warehouse."""
     config = (ROOT / "config" / "pipeline.toml").read_text(encoding="utf-8")

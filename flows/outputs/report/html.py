@@ -232,8 +232,10 @@ def page(title: str, body: str, lang: str = "sv", *, run_id: str | None = None, 
     )
 
 
-# The demo's banner: on screen at the top, in print fixed on every page (Chromium repeats fixed boxes).
+# The demo's banner: on screen at the top of the page; in print at the top of the first page and, as a
+# page margin box, in the top margin of every printed page (never over the text).
 BANNER_CSS = (".synthetic-banner{background:#b00020;color:#fff;padding:.5em 1em;text-align:center;"
               "font-size:1.05em;position:sticky;top:0;z-index:10}"
-              "@media print{.synthetic-banner{position:fixed;top:0;left:0;right:0}"
-              "main{margin-top:2.5em}}")
+              "@media print{.synthetic-banner{position:static}}"
+              "@page{@top-center{content:\"FIKTIVA DATA – demo: påhittade siffror, inte verkliga uppgifter\";"
+              "color:#b00020;font-weight:bold;font-size:10pt}}")

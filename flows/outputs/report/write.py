@@ -8,6 +8,7 @@ reads the clock; the only date is the one the run recorded."""
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,10 +105,15 @@ def stage_report(published: Path, reports_root: Path, municipality_code: str, ru
     if not browser:
         return StagedReport(html_path, None, outputs, "no PDF: Chromium is not installed (`make browser` installs "
                                                        "it, or set SOCEK_CHROMIUM)")
+    # Chromium decides how to render a file by its name: the page is printed from a copy named .html
+    printable = html_path.with_name(f".print-{run_id}-{html_path.name}")
     try:
-        staged_pdf = print_pdf(staged_html, staged_path(pdf_path, run_id), browser)
+        shutil.copyfile(staged_html, printable)
+        staged_pdf = print_pdf(printable, staged_path(pdf_path, run_id), browser)
     except ReportError as exc:
         return StagedReport(html_path, None, outputs, f"no PDF: {exc}")
+    finally:
+        printable.unlink(missing_ok=True)
     return StagedReport(html_path, pdf_path, outputs + [Staged(pdf_path, staged_pdf)], None)
 
 
