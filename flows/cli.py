@@ -84,7 +84,7 @@ def cmd_serve(args) -> int:
         print("socek serve needs a Prefect server for schedules: start one with `prefect server start` "
               "and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api).", file=sys.stderr)
         return EXIT_USAGE
-    serve(settings, str(args.config))
+    serve(settings, str(_config_path(args)))
     return EXIT_OK
 
 
