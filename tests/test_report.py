@@ -287,8 +287,8 @@ def test_socek_report_command(published, tmp_path):
     assert (tmp_path / "reports" / "1880" / "redovisning-2025.html").exists()
 
 
-def test_setup_browser_never_fails_the_build(monkeypatch, capsys):
-    from flows.outputs.report import pdf as setup_browser
+def test_the_browser_setup_never_fails_the_build(monkeypatch, capsys):
+    from flows.outputs.report import pdf as setup_browser  # make browser
 
     monkeypatch.setattr(setup_browser, "find_chromium", lambda: None)
     monkeypatch.setattr(setup_browser.os, "geteuid", lambda: 1000)

@@ -1,7 +1,7 @@
 """Open the warehouse and ask the published database what it already holds.
 
 The published file is only ever opened read-only here; a run writes a separate build file
-(``flows.warehouse.publish``). Paths of the build and last-good copies are derived from the
+(``flows.warehouse.publish``). Paths of the build files are derived from the
 published path so that every module agrees on them.
 """
 
