@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lock bench clean demo
+.PHONY: run test install browser lock bench clean demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,15 +18,20 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The PDF printer of the reports: installs Chromium when it is missing (as root, with apt-get) and
+# says in one line what it did; never fails (a run without it warns that its reports lack the PDF).
+browser: $(STAMP)
+	@$(BIN)/python -m flows.outputs.report.pdf
+
+# The demo environment (config/demo.toml): synthetic inbox and recordings, everything under demo/.
 # Exit code 3 means "completed with warnings" (the demo seeds delivery mistakes on purpose):
 # everything usable was published, so `make run` succeeds; any other non-zero code fails it.
-run: $(STAMP)
-	@$(BIN)/socek run; code=$$?; \
-	if [ $$code -eq 3 ]; then echo "socek: completed with warnings (exit code 3), see reports/validation/"; \
+run: $(STAMP) browser
+	@$(BIN)/socek --demo run; code=$$?; \
+	if [ $$code -eq 3 ]; then echo "socek: completed with warnings (exit code 3), see demo/reports/validation/"; \
 	elif [ $$code -ne 0 ]; then exit $$code; fi
 
-test: $(STAMP)
-	$(BIN)/python -m tests.setup_browser
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -37,4 +42,4 @@ lock:
 	uv pip compile pyproject.toml --extra test --extra scale --python-version 3.11 --generate-hashes -o requirements.lock
 
 clean:
-	rm -rf warehouse exports reports landing inbox .prefect
+	rm -rf demo .prefect

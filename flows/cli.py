@@ -1,5 +1,6 @@
-"""The ``socek`` command line. Exit codes: 0 succeeded, 3 completed with warnings, 1 failed,
-4 another run is in progress, 2 wrong usage (see README)."""
+"""The ``socek`` command line. Exit codes: 0 succeeded, 3 completed with warnings, 5 published with
+errors (the data are published, a later step failed), 1 failed (nothing published), 4 another run is
+in progress, 2 wrong usage (see README)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,19 @@ from pathlib import Path
 from flows.config import DEFAULT_CONFIG, Settings, load_config
 from flows.errors import AlreadyRunningError, SocekError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_WARNINGS, EXIT_LOCKED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_WARNINGS, EXIT_LOCKED, EXIT_PUBLISHED_WITH_ERRORS = 0, 1, 2, 3, 4, 5
+EXIT_CODES = {"succeeded": EXIT_OK, "warnings": EXIT_WARNINGS, "published_with_errors": EXIT_PUBLISHED_WITH_ERRORS}
+DEFAULT_QUERY_LIMIT = 10_000
+
+
+def _config_path(args) -> Path:
+    from flows.common.resources import DEMO_CONFIG
+
+    return DEMO_CONFIG if getattr(args, "demo", False) else args.config
 
 
 def _settings(args) -> Settings:
-    return load_config(args.config)
+    return load_config(_config_path(args))
 
 
 def _prepare_prefect_env() -> None:
@@ -30,20 +39,22 @@ def _prepare_prefect_env() -> None:
 def cmd_run(args) -> int:
     settings = _settings(args)
     from flows.common.runlock import run_lock
-    from flows.demo import setup as demo_setup
 
     # The lock comes first: a second `socek run` exits at once (code 4) and touches nothing.
     with run_lock(settings.path("lock")):
-        if demo_setup.inbox_is_empty(settings):
-            print(f"socek: the inbox {settings.path('inbox')} is empty; generating the synthetic demo inbox "
-                  "(the embedded default). Use `socek demo-data` to regenerate it.")
-            demo_setup.prepare_demo(settings)
+        if settings.is_demo:
+            from flows.demo import setup as demo_setup
+
+            if demo_setup.inbox_is_empty(settings):
+                print(f"socek: demo environment: the inbox {settings.path('inbox')} is empty; writing the synthetic "
+                      "demo inbox (every file marked FIKTIVA DATA). `socek --demo demo-data` rewrites it.")
+                demo_setup.prepare_demo(settings)
         _prepare_prefect_env()
         from flows.nightly import nightly
 
         mode = "live" if args.live else None
         try:
-            record = nightly(config_path=str(args.config), mode=mode, full_rebuild=args.full_rebuild)
+            record = nightly(config_path=str(_config_path(args)), mode=mode, full_rebuild=args.full_rebuild)
         except SocekError as exc:
             print(f"socek run failed: {exc}", file=sys.stderr)
             return EXIT_FAILED
@@ -55,11 +66,13 @@ def cmd_run(args) -> int:
           f"{record['rows_quarantined']} quarantined)")
     if record["warnings"]:
         print("warnings:\n  " + record["warnings"].replace("\n", "\n  "))
-    print(f"published: {settings.path('warehouse')}")
+    if record["error"]:
+        print(f"error: {record['error']}", file=sys.stderr)
+    print(f"published: {settings.path('warehouse')}" + (" (SYNTHETIC demo data)" if settings.is_demo else ""))
     for output in record["outputs"]:
-        kind = "report" if output.endswith((".html", ".pdf")) else "exported"
+        kind = "report" if ".html" in output or ".pdf" in output else "exported"
         print(f"{kind}: {output}")
-    return EXIT_WARNINGS if record["status"] == "warnings" else EXIT_OK
+    return EXIT_CODES.get(record["status"], EXIT_FAILED)
 
 
 def cmd_serve(args) -> int:
@@ -71,7 +84,7 @@ def cmd_serve(args) -> int:
         print("socek serve needs a Prefect server for schedules: start one with `prefect server start` "
               "and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api).", file=sys.stderr)
         return EXIT_USAGE
-    serve(settings, str(args.config))
+    serve(settings, str(_config_path(args)))
     return EXIT_OK
 
 
@@ -79,6 +92,11 @@ def cmd_demo_data(args) -> int:
     settings = _settings(args)
     from flows.demo import setup as demo_setup
 
+    if not settings.is_demo and not args.out:
+        print(f"socek demo-data writes synthetic files; {settings.source_file} is a production configuration, so "
+              "it will not write them into its inbox. Use `socek --demo demo-data`, or --out FOLDER.",
+              file=sys.stderr)
+        return EXIT_USAGE
     out = Path(args.out) if args.out else settings.path("inbox")
     manifest = demo_setup.prepare_demo(settings, out=out, seed=args.seed)
     print(f"wrote the synthetic demo inbox to {out} ({manifest.file_count} files, seed {args.seed})")
@@ -89,7 +107,14 @@ def cmd_query(args) -> int:
     settings = _settings(args)
     from flows.outputs.query import run_query
 
-    print(run_query(settings.path("warehouse"), args.sql, args.format), end="")
+    if args.limit < 1:
+        print("socek query: --limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    text, cut = run_query(settings.path("warehouse"), args.sql, args.format, limit=args.limit)
+    print(text, end="")
+    if cut:
+        print(f"socek query: the result was cut at {args.limit:,} rows (--limit {args.limit}); narrow the query or "
+              "raise --limit".replace(",", " "), file=sys.stderr)
     return EXIT_OK
 
 
@@ -107,12 +132,15 @@ def cmd_export(args) -> int:
     settings = _settings(args)
     from datetime import date
 
+    from flows.outputs.build_outputs import refuse_synthetic
     from flows.outputs.delivery import write_delivery
+    from flows.warehouse.database import published_provenance
 
+    published = settings.path("warehouse")
+    refuse_synthetic(settings, published_provenance(published), published)
     codes = [settings.check_delivery_code(args.municipality)] if args.municipality else settings.delivery_codes
     for code in codes:
-        folder = write_delivery(settings.path("warehouse"), settings.path("exports"), code, date.today(),
-                                year=args.year)
+        folder = write_delivery(published, settings.path("exports"), code, date.today(), year=args.year)
         print(f"exported: {folder}")
     return EXIT_OK
 
@@ -120,19 +148,57 @@ def cmd_export(args) -> int:
 def cmd_report(args) -> int:
     """Write the council report of one or every municipality from the published database."""
     settings = _settings(args)
+    from flows.outputs.build_outputs import refuse_synthetic
     from flows.outputs.report.pdf import AUTO
     from flows.outputs.report.write import write_report
+    from flows.warehouse.database import published_provenance
 
+    published = settings.path("warehouse")
+    refuse_synthetic(settings, published_provenance(published), published)
     codes = [args.municipality] if args.municipality else settings.municipality_codes
     for code in codes:
         settings.municipality(code)
-        result = write_report(settings.path("warehouse"), settings.path("reports"), code, args.year,
+        result = write_report(published, settings.path("reports"), code, args.year,
                               chromium=None if args.no_pdf else AUTO)
         print(f"report: {result.html_path}")
         if result.pdf_path:
             print(f"report: {result.pdf_path}")
-        elif not args.no_pdf:
-            print("report: no PDF (Chromium is not installed)", file=sys.stderr)
+        elif result.pdf_problem:
+            print(f"report: {result.pdf_problem}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    """Put a kept generation back as the published database (refused while a run holds the lock)."""
+    settings = _settings(args)
+    from flows.common.runlock import run_lock
+    from flows.warehouse import generations
+    from flows.warehouse.restore import choose, restore
+
+    published = settings.path("warehouse")
+    if args.list:
+        for kept in generations.listing(published):
+            mark = "  (published)" if kept.current else ""
+            print(f"{kept.run_id}  data built by {kept.build_run_id}  {kept.path}{mark}")
+        return EXIT_OK
+    with run_lock(settings.path("lock")):
+        chosen = choose(published, run_id=args.run, previous=args.previous)
+        run_id = restore(published, chosen, settings.warehouse.keep_generations)
+    print(f"restored: {published} is now the database published by run {chosen.run_id} (data built by run "
+          f"{chosen.build_run_id}); recorded as run {run_id} (status restored). The next `socek run` rewrites the "
+          "deliveries and reports of these data; take a delivery that should not load again out of the inbox first.")
+    return EXIT_OK
+
+
+def cmd_accept(args) -> int:
+    """Confirm a held-back register delivery (it empties or shrinks its register) so the next run loads it."""
+    settings = _settings(args)
+    from flows.common.runlock import run_lock
+    from flows.intake.holdback import accept
+
+    with run_lock(settings.path("lock")):
+        entry = accept(settings.path("warehouse"), settings.path("inbox"), Path(args.file))
+    print(f"accepted: {entry['path']} (sha256 {entry['sha256'][:12]}…); the next `socek run` loads it")
     return EXIT_OK
 
 
@@ -154,11 +220,15 @@ def cmd_suppliers(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socek", description=__doc__)
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="pipeline configuration (TOML)")
+    parser.add_argument("--demo", action="store_true",
+                        help="use the shipped demo configuration (config/demo.toml: synthetic data under demo/)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, func, help_text: str):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="pipeline configuration (TOML)")
+        p.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                       help="use the shipped demo configuration (config/demo.toml)")
         p.set_defaults(func=func)
         return p
 
@@ -172,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("query", cmd_query, "run SQL against the published database (read-only)")
     p.add_argument("sql")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--limit", type=int, default=DEFAULT_QUERY_LIMIT,
+                   help="at most this many rows (default: %(default)s); a longer result is cut, and says so")
     p = add("validate", cmd_validate, "check one file against its dataset contract without loading it")
     p.add_argument("file")
     p.add_argument("--dataset", required=True)
@@ -181,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write-canonical", metavar="OUT.csv")
     p = add("export", cmd_export, "rebuild the regional delivery from the published database")
     p.add_argument("--municipality", help="kommunkod, or the region's code for the county delivery (default: all)")
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=int, help="one year only, in its own folder <kommun>-<day>-only-<year>")
     p = add("suppliers", cmd_suppliers, "list the ledger suppliers without an organisation number, with proposed matches")
     p.add_argument("--municipality", required=True, help="kommunkod")
     p.add_argument("--out", metavar="FILE.csv", help="write the proposed matches as a draft supplier crosswalk")
@@ -189,6 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality", help="kommunkod (default: every configured municipality)")
     p.add_argument("--year", type=int, help="report year (default: the latest year with data)")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF even when Chromium is installed")
+    p = add("restore", cmd_restore, "put a kept earlier database back as the published one (docs/operations.md)")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--run", metavar="RUN_ID", help="the database published (or built) by this run")
+    which.add_argument("--previous", action="store_true", help="the newest database of the build before the published one")
+    which.add_argument("--list", action="store_true", help="list the kept databases")
+    p = add("accept", cmd_accept, "confirm a held-back register delivery (it empties or shrinks its register)")
+    p.add_argument("file", help="the delivery in the inbox, as named in the warning")
     return parser
 
 

@@ -1,4 +1,13 @@
-"""Typed settings for socek, read from ``config/pipeline.toml``.
+"""Typed settings for socek, read from ``config/pipeline.toml`` (production) or ``config/demo.toml``.
+
+``environment`` says which world a configuration belongs to. ``production`` (the default) never
+generates, loads or falls back to synthetic data: a file or snapshot marked synthetic
+(``flows.common.synthetic``) is refused. ``demo`` is the synthetic demo (``make run``): it may write
+the demo inbox and replay the shipped synthetic snapshots, and every output it writes says so.
+
+A configuration may start from another one with ``extends = "pipeline.toml"`` (a path relative to
+the file): its tables are merged key by key, the extending file winning; ``config/demo.toml`` is the
+shipped configuration with the demo's environment and paths.
 
 Every section is a strict model: an unknown key or a bad value is a ``ConfigError`` whose message
 names the file and the dotted key (``sources.kolada.timeout_seconds``), so a typo never passes
@@ -19,12 +28,13 @@ from pydantic import (
     model_validator,
 )
 
-from flows.common.resources import DEMO_SNAPSHOTS_DIR
+from flows.common.resources import DEFAULTS_DIR, DEMO_SNAPSHOTS_DIR
 from flows.common.toml_files import StrictModel, describe_key_error, read_toml
 from flows.datasets import DATASETS
 from flows.errors import ConfigError
 
 DEFAULT_CONFIG = Path("config/pipeline.toml")
+PRODUCTION, DEMO = "production", "demo"
 
 
 
@@ -34,8 +44,9 @@ class Paths(StrictModel):
     exports: Path = Path("exports")
     reports: Path = Path("reports")
     landing: Path = Path("landing")
-    # Recorded responses replayed in offline mode and used as the last fallback; unset = the shipped
-    # synthetic demo snapshots (flows/common/resources.py).
+    # Recorded responses replayed in offline mode and used as the last fallback. Unset: in the demo
+    # environment the shipped synthetic snapshots (flows/common/resources.py); in production none
+    # (an offline production run then needs this key; live fallbacks use real landed copies only).
     snapshots: Path | None = None
     secrets: Path = Path(".secrets/socek.toml")
     lock: Path = Path("warehouse/.socek.lock")
@@ -97,6 +108,8 @@ class Schedule(StrictModel):
 class Thresholds(StrictModel):
     min_person_count: int = Field(5, ge=1, description="person counts below this (and above 0) are suppressed")
     min_enterprises: int = Field(3, ge=1, description="money aggregates need at least this many enterprises")
+    register_shrink_share: float = Field(
+        0.5, gt=0, le=1, description="a register delivery removing more than this share of its rows is held back")
     dominance_share: float = Field(0.85, gt=0, le=1, description="one enterprise above this share suppresses")
     source_stale_days: int = Field(400, ge=1, description="older snapshot data are flagged provisional")
     first_year: int = Field(2019, ge=1990, le=2100)
@@ -147,6 +160,15 @@ class Sources(StrictModel):
     bulk: BulkSettings = BulkSettings()
 
 
+class WarehouseSettings(StrictModel):
+    keep_generations: int = Field(7, ge=2, le=1000, description="published databases kept for `socek restore`")
+
+
+class ReportSettings(StrictModel):
+    # true: every report gets its PDF (headless Chromium); a report without it is a warning.
+    pdf: bool = True
+
+
 class Notify(StrictModel):
     webhook_url: str | None = None
     timeout_seconds: float = Field(10.0, gt=0)
@@ -171,6 +193,7 @@ class Runner(StrictModel):
 
 
 class Settings(StrictModel):
+    environment: Literal["production", "demo"] = PRODUCTION
     mode: Literal["offline", "live"] = "offline"
     paths: Paths = Paths()
     region: Region
@@ -181,6 +204,8 @@ class Settings(StrictModel):
     sources: Sources = Sources()
     notify: Notify = Notify()
     runner: Runner = Runner()
+    warehouse: WarehouseSettings = WarehouseSettings()
+    report: ReportSettings = ReportSettings()
     # Where the settings were read from; set by load_config, never by the file itself.
     source_file: Path | None = Field(default=None, exclude=True)
     root: Path = Field(default=Path("."), exclude=True)
@@ -204,7 +229,28 @@ class Settings(StrictModel):
             raise ValueError(f"municipality code(s) listed twice: {duplicated}")
         return value
 
+    @model_validator(mode="after")
+    def _production_replays_real_recordings(self) -> "Settings":
+        if self.environment == PRODUCTION and self.mode == "offline" and self.paths.snapshots is None:
+            raise ValueError("an offline production run replays recorded responses of the real sources: set "
+                             "paths.snapshots to their folder, or use mode = \"live\" (the shipped synthetic "
+                             "snapshots belong to the demo environment, config/demo.toml)")
+        return self
+
     # Convenience lookups -------------------------------------------------------------------
+    @property
+    def is_demo(self) -> bool:
+        return self.environment == DEMO
+
+    @property
+    def snapshots_dir(self) -> Path | None:
+        """The recorded responses to replay or fall back to: ``paths.snapshots``; unset, the shipped
+        synthetic snapshots in the demo and none in production."""
+        value = self.paths.snapshots
+        if value is None:
+            return DEMO_SNAPSHOTS_DIR if self.is_demo else None
+        return value if value.is_absolute() else self.root / value
+
     @property
     def municipality_codes(self) -> list[str]:
         return [m.code for m in self.municipalities]
@@ -230,9 +276,13 @@ class Settings(StrictModel):
 
     def path(self, name: str) -> Path:
         """An entry of ``[paths]`` resolved against the project root."""
-        value: Path | None = getattr(self.paths, name)
-        if value is None and name == "snapshots":
-            return DEMO_SNAPSHOTS_DIR
+        if name == "snapshots":
+            snapshots = self.snapshots_dir
+            if snapshots is None:
+                raise ConfigError(f"{self.source_file}: paths.snapshots is not set, and a production "
+                                  "configuration has no recorded responses without it")
+            return snapshots
+        value: Path = getattr(self.paths, name)
         return value if value.is_absolute() else self.root / value
 
 
@@ -255,10 +305,36 @@ def parse_config(data: dict, source: str = "<config>", root: Path | None = None)
 def load_config(path: Path | str | None = None) -> Settings:
     """Read and validate the pipeline configuration (default ``config/pipeline.toml``).
 
-    The project root (for relative paths) is the parent of the ``config/`` folder that holds the file.
+    The project root (for relative paths) is the parent of the ``config/`` folder that holds the file;
+    for the configuration shipped inside an installed package it is the current folder.
     """
     path = Path(path) if path is not None else DEFAULT_CONFIG
-    data = read_toml(path, "configuration file")
+    data = read_with_base(path)
     resolved = path.resolve()
-    root = resolved.parent.parent if resolved.parent.name == "config" else resolved.parent
+    if resolved.parent == DEFAULTS_DIR.resolve() and resolved.parent.name != "config":
+        root = Path.cwd()
+    else:
+        root = resolved.parent.parent if resolved.parent.name == "config" else resolved.parent
     return parse_config(data, source=str(path), root=root)
+
+
+def read_with_base(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """The file's settings over those of the file it ``extends`` (tables merged key by key)."""
+    data = read_toml(path, "configuration file")
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ConfigError(f"{path}: key 'extends' must be a file name, got {base!r}")
+    base_path = (path.parent / base).resolve()
+    if base_path in seen or base_path == path.resolve():
+        raise ConfigError(f"{path}: 'extends' goes round in a circle through {base_path}")
+    return _merged(read_with_base(base_path, seen + (path.resolve(),)), data)
+
+
+def _merged(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = (_merged(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict)
+                       else value)
+    return merged

@@ -18,6 +18,7 @@ class InboxError(SocekError):
 
     rule = "file:unreadable"
     rows_read = 0
+    synthetic = False  # the file carries the demo's synthetic marker (flows.common.synthetic)
 
 
 class SourceError(SocekError):

@@ -87,51 +87,60 @@ def publish_task(settings: Settings, run: pipeline.RunState) -> None:
         pipeline.publish(settings, run)
 
 
-@task(name="export", cache_policy=NO_CACHE)
-def export_task(settings: Settings, run: pipeline.RunState) -> list[Path]:
-    with pipeline.timed(run, "export"):
-        return pipeline.export(settings, run)
+@task(name="outputs", cache_policy=NO_CACHE)
+def outputs_task(settings: Settings, run: pipeline.RunState, everything: bool):
+    with pipeline.timed(run, "outputs"):
+        return pipeline.outputs(settings, run, everything)
 
 
-@task(name="report", cache_policy=NO_CACHE)
-def report_task(settings: Settings, run: pipeline.RunState) -> list[Path]:
-    with pipeline.timed(run, "report"):
-        return pipeline.report(settings, run)
+@task(name="commit", cache_policy=NO_CACHE)
+def commit_task(settings: Settings, run: pipeline.RunState) -> None:
+    with pipeline.timed(run, "commit"):
+        pipeline.commit(settings, run)
 
 
 def run_stages(settings: Settings, run: pipeline.RunState, full_rebuild: bool = False) -> pipeline.RunState:
-    """Run every stage in order; on failure record it, notify, and re-raise."""
+    """Run every stage in order; on failure record it and notify. A failure before the publish is
+    re-raised (the run failed); after it, the run ends ``published_with_errors``."""
     logger = get_run_logger()
     result = None
     try:
         result = intake_task(settings, run, unit_mapper(settings))
         sources = collect_task(settings, run, result)
-        if not full_rebuild and pipeline.nothing_new(settings, run, result, sources):
-            # Same inputs, same SQL: a build would reproduce the published database, its delivery and
-            # reports. Record the run only (the rerun costs seconds instead of a rebuild).
-            logger.info("nothing new since the published build: not rebuilding; recording the run")
-            for stage in ("load", "transform", "publish", "export", "report"):
-                run.timings.setdefault(stage, 0.0)
-        else:
+        pipeline.settle_earlier_outputs(settings, run)
+        rebuild = full_rebuild or not pipeline.nothing_new(settings, run, result, sources)
+        if rebuild:
             load_task(settings, run, result, sources, full_rebuild)
             deliveries.cleanup(result)
             views = transform_task(settings, run)
             logger.info("transform ran %d SQL files", views)
-            publish_task(settings, run)
-            export_task(settings, run)
-            report_task(settings, run)
-        pipeline.amend_run_record(settings, run)
+        else:
+            # Same inputs, same SQL: a build would reproduce the published database. Copy it, write
+            # the outputs it lacks, record the run (seconds instead of a rebuild).
+            logger.info("nothing new since the published build: not rebuilding; checking its outputs")
+            deliveries.cleanup(result)
+            pipeline.copy_published(settings, run)
+            for stage in ("load", "transform"):
+                run.timings.setdefault(stage, 0.0)
+        outputs_task(settings, run, everything=rebuild)
+        publish_task(settings, run)
+        commit_task(settings, run)
     except Exception as exc:
         deliveries.cleanup(result)
         pipeline.record_failure(settings, run, exc)
         notify_webhook(settings, run)
         create_markdown_artifact(key="socek-run-summary", markdown=pipeline.summary_markdown(run),
-                                 description="socek nightly run (failed)")
-        raise
-    if run.status == pipeline.WARNINGS:
+                                 description=f"socek nightly run ({run.status})")
+        if run.status == pipeline.FAILED:
+            raise
+        logger.error(run.error)
+        return run
+    if run.status in (pipeline.WARNINGS, pipeline.PUBLISHED_WITH_ERRORS):
         notify_webhook(settings, run)
     for warning in run.warnings:
         logger.warning(warning)
+    if run.error:
+        logger.error(run.error)
     create_markdown_artifact(key="socek-run-summary", markdown=pipeline.summary_markdown(run),
                              description=f"socek nightly run ({run.status})")
     return run
@@ -147,7 +156,7 @@ def nightly(config_path: str = "config/pipeline.toml", mode: str | None = None,
         run = pipeline.new_run(settings, mode=mode, today=today)
         run.full_rebuild = full_rebuild
         run_stages(settings, run, full_rebuild=full_rebuild)
-    return run.record() | {"outputs": run.outputs}
+    return run.record() | {"outputs": run.outputs, "environment": settings.environment}
 
 
 def deployment_schedule(settings: Settings):

@@ -1,8 +1,16 @@
 """The nightly run as plain functions, one per stage; ``flows.nightly`` wraps them in Prefect.
 
-intake (read and validate the new inbox deliveries) -> collect (Kolada, SCB, bulk registers) ->
-load -> transform -> publish -> export -> report. Stages hand each other plain data and file paths
-(never a database connection), so each can be called and tested on its own.
+intake (read and validate the new inbox deliveries, hold back shrinking registers) -> collect
+(Kolada, SCB, bulk registers) -> load and transform (or, with nothing new, a copy of the published
+database) -> outputs (deliveries and reports of the build, staged beside their places) -> publish
+(checks, the run record written into the build, one atomic swap, kept as a generation) -> commit
+(the staged outputs moved into place, then checked). Stages hand each other plain data and file
+paths (never a database connection), so each can be called and tested on its own.
+
+Run states (``meta.runs.status``): ``succeeded``; ``warnings`` (published, something to read);
+``published_with_errors`` (published, but a later step failed: an output could not be put in place,
+or the run was killed after its publish, which the next run records); ``failed`` (nothing
+published); ``restored`` (``socek restore``).
 """
 
 from __future__ import annotations
@@ -20,13 +28,14 @@ import pandas as pd
 from flows.catalogue import catalogue_frame
 from flows.common import faults
 from flows.config import Settings
-from flows.intake import deliveries
+from flows.intake import deliveries, holdback
 from flows.intake.deliveries import Intake, Mapper
 from flows.intake.pseudonymise import load_hash_key
 from flows.intake.validation_report import write_validation_report
-from flows.outputs.delivery import ExportError, ensure_writable_folder, write_delivery
-from flows.outputs.report.data import ReportError
-from flows.outputs.report.write import write_report
+from flows.outputs import build_outputs
+from flows.outputs.build_outputs import BuildOutputs
+from flows.outputs.delivery import ExportError, ensure_writable_folder
+from flows.outputs.staging import discard
 from flows.sources import collect as sources_mod
 from flows.sources.collect import ExternalData
 from flows.warehouse import checks, database, meta_tables, sql_runner
@@ -35,6 +44,7 @@ from flows.warehouse import publish as publishing
 from flows.warehouse.sqlsafe import qualified
 
 SUCCEEDED, WARNINGS, FAILED = "succeeded", "warnings", "failed"
+PUBLISHED_WITH_ERRORS, RESTORED = "published_with_errors", "restored"
 
 
 @dataclass
@@ -54,6 +64,8 @@ class RunState:
     build_file: Path | None = None
     published: bool = False
     outputs: list[str] = field(default_factory=list)
+    built: BuildOutputs | None = None  # the outputs staged for the build this run publishes
+    interrupted: list[str] = field(default_factory=list)  # earlier runs killed between publish and commit
     status: str = SUCCEEDED
     error: str | None = None
     finished_at: datetime | None = None
@@ -99,7 +111,8 @@ def effective_settings(settings: Settings, run: RunState) -> Settings:
 
 def intake(settings: Settings, run: RunState, mapper: Mapper | None = None) -> Intake:
     """Read and validate the new inbox deliveries per municipality (in parallel: ``mapper``, by
-    default worker processes) and write the run's validation report."""
+    default worker processes), hold back register deliveries that would shrink their register
+    (``flows.intake.holdback``) and write the run's validation report."""
     published = settings.path("warehouse")
     known = database.known_files(published)
     if run.full_rebuild:  # the build starts empty, so every delivery must be read again
@@ -107,6 +120,8 @@ def intake(settings: Settings, run: RunState, mapper: Mapper | None = None) -> I
     result = deliveries.read_deliveries(settings, known, load_hash_key(settings.path("secrets")), mapper=mapper)
     for part, seconds in result.cpu_seconds.items():
         run.timings[f"intake_{part}_cpu"] = seconds
+    holdback.hold_back(result, database.register_rows(published, holdback.REGISTERS),
+                       settings.thresholds.register_shrink_share, holdback.accepted_hashes(published))
     run.files_seen, run.files_new = result.files_seen, result.files_new
     run.rows_loaded, run.rows_quarantined = result.rows_loaded, result.rows_quarantined
     run.warnings.extend(result.warnings)
@@ -125,13 +140,21 @@ def collect(settings: Settings, run: RunState, result: Intake) -> ExternalData:
 
 def nothing_new(settings: Settings, run: RunState, result: Intake, sources: ExternalData) -> bool:
     """True when a build would reproduce the published database: no new file, every external
-    payload unchanged, and the same municipalities, parameters (incl. the ``sql/`` fingerprint) and
-    catalogue. Such a run only records itself (the rerun costs seconds, not a rebuild)."""
+    payload unchanged and obtained the same way (live, replayed or fallen back: the P flags follow
+    ``meta.source_status``), and the same municipalities, parameters (incl. the ``sql/`` fingerprint)
+    and catalogue. Such a run copies the published database, writes the outputs it lacks and
+    records itself (the rerun costs seconds, not a rebuild)."""
     published = settings.path("warehouse")
     if result.files_new or not published.exists():
         return False
     con = database.connect(published, read_only=True)
     try:
+        if not database.provenance(con).get("run_id"):  # built before provenance was recorded
+            return False
+        status = {r[0]: (r[1], bool(r[2])) for r in con.execute(
+            "select source, origin, provisional from meta.source_status").fetchall()}
+        if status != {name: (r.origin, r.provisional) for name, r in sources.results.items()}:
+            return False  # a source fell back (or came back): its values' flags change, so rebuild
         for table, source in sources_mod.RAW_TABLES.items():
             frame = sources_mod.with_lineage(sources.results[source].tables[table], sources.results[source], run.run_id)
             if not sources_mod.unchanged(database.payload_hashes(con, table), frame):
@@ -182,11 +205,41 @@ def load(settings: Settings, run: RunState, result: Intake, sources: ExternalDat
             loading.insert_frame(con, "validation_results", batch.results, run.run_id)
         loading.apply_supersession(con)
         load_external(con, sources, run.run_id)
+        record_provenance(con, run, result, sources)
         faults.checkpoint("load")  # the crash tests kill the run here (see flows/faults.py)
         con.execute("commit")
     finally:
         con.close()
     return build
+
+
+def copy_published(settings: Settings, run: RunState) -> Path:
+    """With nothing new: the build is a copy of the published database (the run records itself in it
+    and writes the outputs the published build lacks)."""
+    published = settings.path("warehouse")
+    for stale in publishing.remove_stale_builds(published):
+        print(f"removed {stale}, left behind by an interrupted run")
+    run.build_file = publishing.start_build(published, run.run_id)
+    con = database.connect(run.build_file)
+    try:
+        sql_runner.create_tables(con)
+    finally:
+        con.close()
+    return run.build_file
+
+
+def record_provenance(con, run: RunState, result: Intake, sources: ExternalData) -> None:
+    """This run built the data; the database is synthetic if it was before (a full rebuild starts
+    clean) or if this run loaded a synthetic file or replayed synthetic recordings."""
+    before = database.provenance(con)
+    files = result.synthetic_loaded
+    parts = ([f"{len(files)} synthetic file(s), e.g. {files[0].path}"] if files else [])
+    parts += [f"synthetic recordings of {', '.join(sources.synthetic)}"] if sources.synthetic else []
+    synthetic = bool(before.get("synthetic")) or bool(parts)
+    row = {"run_id": run.run_id, "built_on": run.today, "synthetic": synthetic,
+           "synthetic_since": before.get("synthetic_since") or (run.run_id if parts else None),
+           "synthetic_reason": before.get("synthetic_reason") or ("; ".join(parts) or None)}
+    loading.replace_table(con, "meta", "provenance", pd.DataFrame([row]))
 
 
 def keep_run_history(con, published: Path) -> None:
@@ -232,21 +285,75 @@ def transform(settings: Settings, run: RunState) -> int:
         con.close()
 
 
+def settle_earlier_outputs(settings: Settings, run: RunState) -> None:
+    """Outputs staged by earlier runs: a run killed between its publish and the end of its commit
+    left the outputs of the published build; move them into place and remember the run, so its
+    record is corrected in this run's database. Outputs of runs that never published are removed."""
+    latest = database.latest_run(settings.path("warehouse"))
+    published_run = latest[0] if latest and latest[1] in (SUCCEEDED, WARNINGS) else None
+    completed, moved = build_outputs.settle(settings, published_run)
+    for run_id in completed:
+        run.interrupted.append(run_id)
+        run.warnings.append(f"run {run_id} was interrupted after publishing; {len(moved)} of its outputs were "
+                            "moved into place now and it is recorded as published_with_errors")
+
+
+def outputs(settings: Settings, run: RunState, everything: bool) -> BuildOutputs:
+    """Write the outputs of the build (all of them after a new build, else what the published build
+    lacks) beside their places; they go into place only after the publish."""
+    write_record(run)  # the report names the run behind its figures: record it in the build first
+    built = build_outputs.stage(settings, run.build_file, run.run_id, everything)
+    run.built = built
+    run.warnings.extend(built.warnings)
+    return built
+
+
+def write_record(run: RunState) -> None:
+    con = database.connect(run.build_file)
+    try:
+        run.status = run.outcome
+        run.finished_at = datetime.now(timezone.utc)
+        loading.record_run(con, run.record())
+        for run_id in run.interrupted:
+            con.execute("update meta.runs set status = ?, error = coalesce(error || '; ', '') || ? "
+                        "where run_id = ? and status <> ?",
+                        [PUBLISHED_WITH_ERRORS, f"interrupted after publishing; its outputs were completed by run "
+                                                f"{run.run_id}", run_id, PUBLISHED_WITH_ERRORS])
+        con.execute("checkpoint")
+    finally:
+        con.close()
+
+
 def publish(settings: Settings, run: RunState) -> None:
-    """Check the build (accounting, every view selectable), record the run, swap it into place."""
+    """Check the build (accounting, every view selectable), record the run in it, swap it into place
+    and keep it as a generation."""
     con = database.connect(run.build_file)
     try:
         checks.check_accounting(con)
         checks.check_views(con)
-        run.status = run.outcome
-        run.finished_at = datetime.now(timezone.utc)
-        loading.record_run(con, run.record())
-        con.execute("checkpoint")
     finally:
         con.close()
+    write_record(run)
     check_export_folder(settings)
-    publishing.publish(run.build_file, settings.path("warehouse"))
+    try:
+        publishing.publish(run.build_file, settings.path("warehouse"), run.run_id, settings.warehouse.keep_generations)
+    except publishing.GenerationError:
+        run.published = True
+        raise
     run.published = True
+
+
+def commit(settings: Settings, run: RunState) -> None:
+    """After the publish: move the staged outputs into place and check that every output of the
+    published build exists. Anything wrong now is ``published_with_errors``: the data are published."""
+    built = run.built
+    if built is None:
+        return
+    problems = build_outputs.put_in_place(settings, built)
+    run.outputs.extend(built.finals)
+    if problems:
+        run.status = PUBLISHED_WITH_ERRORS
+        run.error = "published, but outputs are missing: " + "; ".join(problems)
 
 
 def check_export_folder(settings: Settings) -> None:
@@ -257,63 +364,28 @@ def check_export_folder(settings: Settings) -> None:
         raise ExportError(f"{exc}; nothing was published, the last good database is unchanged") from None
 
 
-def export(settings: Settings, run: RunState) -> list[Path]:
-    """Write the regional delivery of every configured municipality, and the county's own (the
-    Region's rows), from the published file."""
-    published = settings.path("warehouse")
-    folders = [write_delivery(published, settings.path("exports"), code, run.today)
-               for code in settings.delivery_codes]
-    run.outputs.extend(str(f) for f in folders)
-    return folders
-
-
-def report(settings: Settings, run: RunState) -> list[Path]:
-    """Write the council report of every configured municipality from the published export layer.
-
-    A report that cannot be written is a warning, not a failure: the data are published already.
-    """
-    written: list[Path] = []
-    for code in settings.municipality_codes:
-        try:
-            result = write_report(settings.path("warehouse"), settings.path("reports"), code)
-        except (ReportError, OSError) as exc:
-            run.warnings.append(f"report {code}: {exc}")
-            continue
-        written += [p for p in (result.html_path, result.pdf_path) if p]
-    run.outputs.extend(str(p) for p in written)
-    return written
-
-
-def amend_run_record(settings: Settings, run: RunState) -> None:
-    """After publish, record what export and report added (warnings, final timings) in meta.runs.
-
-    Only meta.runs changes, through the same copy-check-swap as any publish.
-    """
-    published = settings.path("warehouse")
-    run.status = FAILED if run.error else run.outcome
-    run.finished_at = datetime.now(timezone.utc)
-    build = publishing.start_build(published, run.run_id + "-final")
-    con = database.connect(build)
-    try:
-        loading.record_run(con, run.record())
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    publishing.publish(build, published)
-
-
 def discard_build(run: RunState) -> None:
-    """Remove an unpublished build file (after a failure)."""
-    if run.build_file and not run.published:
+    """Remove an unpublished build file and the outputs staged for it (after a failure)."""
+    if run.published:
+        return
+    if run.built is not None:
+        discard(run.built.staged)
+    if run.build_file:
         for path in (run.build_file, run.build_file.with_name(run.build_file.name + ".wal")):
             path.unlink(missing_ok=True)
 
 
 def record_failure(settings: Settings, run: RunState, error: BaseException) -> None:
-    """Record a failed run in meta.runs by a small publish of the last good database.
+    """Record a failed run in meta.runs by a small publish of the published database.
 
-    Only meta.runs changes; if there is no published database yet, nothing is written.
+    A run that fails after its publish is ``published_with_errors`` (its data are published; its
+    record cannot change any more). Before the publish, only meta.runs changes; if there is no
+    published database yet, nothing is written.
     """
+    if run.published:
+        run.status, run.error = PUBLISHED_WITH_ERRORS, f"{type(error).__name__}: {error}"
+        run.finished_at = datetime.now(timezone.utc)
+        return
     run.status, run.error = FAILED, f"{type(error).__name__}: {error}"
     run.finished_at = datetime.now(timezone.utc)
     published = settings.path("warehouse")
@@ -330,7 +402,7 @@ def record_failure(settings: Settings, run: RunState, error: BaseException) -> N
             con.execute("checkpoint")
         finally:
             con.close()
-        publishing.publish(build, published)
+        publishing.publish(build, published, run.run_id, settings.warehouse.keep_generations)
     except Exception as exc:  # noqa: BLE001 - e.g. the disk that failed the run is still full
         # The run's own error stands and is reported; the published database stays as it was.
         for path in (build, build.with_name(build.name + ".wal")):

@@ -36,11 +36,12 @@ _PNR_TOKEN = re.compile(r"(?<![0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}(?![0-9])
 # --- projects -------------------------------------------------------------------------------------
 
 def write_small_config(folder: Path, codes: tuple[str, ...] = SMALL_CODES, *, webhook_url: str | None = None,
-                       sources: dict[str, dict[str, object]] | None = None) -> Path:
-    """``folder/config/pipeline.toml``: the shipped config (see ``tests.e2e.write_config``) with only
-    ``codes`` as municipalities, an optional webhook, and ``sources`` overrides per section
+                       sources: dict[str, dict[str, object]] | None = None, environment: str = "demo") -> Path:
+    """``folder/config/pipeline.toml``: the shipped config (see ``tests.e2e.write_config``, a demo
+    environment unless ``environment="production"``) with only ``codes`` as municipalities, reports
+    without PDF, an optional webhook, and ``sources`` overrides per section
     (``{"kolada": {"base_url": ...}}`` sets keys of ``[sources.kolada]``)."""
-    config = write_config(folder)
+    config = write_config(folder, environment=environment, pdf="false")
     text = config.read_text(encoding="utf-8")
     head, *blocks = re.split(r"(?=^\[\[municipalities\]\]$)", text, flags=re.M)
     kept = []
@@ -219,7 +220,8 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
 
 # --- the quiet night: one small project run three times in this process, shared by several modules ---
 
-RUN_IDENTITY = frozenset({"run_id", "_run_id", "_loaded_at"})  # columns that name the run that wrote a row
+# columns that name the run that wrote a row (meta.provenance.synthetic_since: the run that first loaded demo data)
+RUN_IDENTITY = frozenset({"run_id", "_run_id", "_loaded_at", "synthetic_since"})
 _QUIET_NIGHT: dict | None = None
 
 
@@ -238,15 +240,48 @@ def quiet_night(base: Path) -> dict:
     settings = small_project(base / "quiet", webhook_url=hook.url("/hook"))
     published, exports = settings.path("warehouse"), settings.path("exports")
     runs = []
-    for full_rebuild in (False, False, True):
+    for number, full_rebuild in enumerate((False, False, True), start=1):
+        removed = remove_some_outputs(settings) if number == 2 else []
         record = run_in_process(settings, full_rebuild=full_rebuild)
         runs.append({"record": record, "hashes": content_hashes(published),
                      "stable_hashes": content_hashes(published, ignore_columns=RUN_IDENTITY),
-                     "exports": folder_bytes(exports), "hooks": len(hook.requests)})
+                     "exports": folder_bytes(exports), "reports": report_pages(settings),
+                     "removed": removed, "hooks": len(hook.requests)})
         if len(runs) == 1:
             runs[0]["personnummer"] = personnummer_in_warehouse(published)
     _QUIET_NIGHT = {"settings": settings, "runs": runs, "hook": hook, "published": published}
     return _QUIET_NIGHT
+
+
+def remove_some_outputs(settings: Settings) -> list[str]:
+    """Delete Lekeberg's delivery folder and report page (as a crash or a hand might): a rerun with
+    nothing new must write them again."""
+    import shutil
+
+    folder = next(settings.path("exports").glob("1814-*"))
+    page = next((settings.path("reports") / "1814").glob("redovisning-*.html"))
+    shutil.rmtree(folder)
+    page.unlink()
+    return [str(folder), str(page)]
+
+
+def report_pages(settings: Settings) -> dict[str, bytes]:
+    """Every council report page (the per-run validation reports aside)."""
+    root = settings.path("reports")
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.glob("*/redovisning-*.html"))}
+
+
+def without_run_id(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Delivery files with the build's run id (``socek:run_id``) and the checksum lines it changes left
+    out: what a full rebuild of the same inputs must reproduce byte for byte."""
+    result = {}
+    for name, content in files.items():
+        if name.endswith("datapackage.json"):
+            content = re.sub(rb'\n  "socek:run_id": "[^"]*",?', b"", content)
+        elif name.endswith("SHA256SUMS"):
+            content = b"".join(line for line in content.splitlines(keepends=True) if not line.endswith(b"datapackage.json\n"))
+        result[name] = content
+    return result
 
 
 def run_in_process(settings: Settings, **options) -> dict:

@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -28,9 +29,12 @@ from flows.demo.model import (
 )
 from flows.demo.registers import generate_registers, write_demo_snapshots
 from flows.errors import InboxError
-from flows.intake.canonical import MissingColumnError, read_delivery
+from flows.intake.canonical import MissingColumnError
+from flows.intake.canonical import read_delivery as read_any
 
-CONFIG = Path(__file__).resolve().parents[1] / "config" / "pipeline.toml"
+read_delivery = partial(read_any, allow_synthetic=True)  # the demo's files are marked synthetic
+
+CONFIG = Path(__file__).resolve().parents[1] / "config" / "demo.toml"
 HASH_KEY = b"test-key"
 SEED = 42
 EXPECTED_MISTAKES = {"bad_org_nr_check_digit", "unknown_municipality_code", "negative_participants",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 import sys
@@ -75,7 +76,7 @@ def test_first_run_publishes_and_exports(demo):
     assert _query(demo["published"], "select count(*) from indicators.indicator_values "
                                      "where indicator_id = 'SE01'")[0][0] > 0
     exports = list(demo["settings"].path("exports").glob("1814-*/indikatorvarden.csv"))
-    assert len(exports) == 1 and exports[0].read_text(encoding="utf-8").startswith("indicator_id,")
+    assert len(exports) == 1 and exports[0].read_text(encoding="utf-8").startswith("socek_synthetic,indicator_id,")
 
 
 def test_every_file_is_accounted_for(demo):
@@ -83,8 +84,8 @@ def test_every_file_is_accounted_for(demo):
 
     published, settings = demo["published"], demo["settings"]
     inbox = settings.path("inbox")
-    found = discover(inbox, settings.municipality_codes, settings.datasets)
-    assert all(d.accepted for d in found)
+    found = [d for d in discover(inbox, settings.municipality_codes, settings.datasets) if not d.quiet]
+    assert all(d.accepted for d in found)  # the demo's README is listed quietly, never read
     # One delivery per file; JSON pages reached through `next` belong to their first page's delivery.
     delivered = {d.path.relative_to(inbox).as_posix() for d in found}
     recorded = {r[0] for r in _query(published, "select path from meta.files")}
@@ -126,7 +127,8 @@ def test_meta_runs_has_status_and_stage_timings(demo):
     rows = _query(demo["published"], "select status, stage_timings from meta.runs order by started_at")
     assert [r[0] for r in rows] == ["warnings", "succeeded"]
     for _, timings in rows:
-        assert {"intake", "collect", "load", "transform", "publish", "export", "report"} <= set(__import__("json").loads(timings))
+        # publish and commit come after the record is written into the build (the Prefect summary has them)
+        assert {"intake", "collect", "load", "transform", "outputs"} <= set(__import__("json").loads(timings))
 
 
 def test_redelivered_file_under_another_name_loads_nothing(demo, tmp_path):
@@ -193,8 +195,8 @@ def test_the_demo_publishes_no_false_zero_and_the_county_its_own_delivery(demo):
         ("L",)]
     county = list(demo["settings"].path("exports").glob("0018-*/indikatorvarden.csv"))
     assert len(county) == 1
-    lines = county[0].read_text(encoding="utf-8").splitlines()[1:]
-    assert lines and {line.split(",")[1] for line in lines} == {"0018"}
+    rows = list(csv.DictReader(county[0].read_text(encoding="utf-8").splitlines()))
+    assert rows and {row["municipality_code"] for row in rows} == {"0018"}
 
 
 def test_socek_suppliers_proposes_the_registered_enterprise_for_ljusnarsbergs_ledger(demo, tmp_path):
@@ -208,3 +210,52 @@ def test_socek_suppliers_proposes_the_registered_enterprise_for_ljusnarsbergs_le
     rows = out.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "leverantor_internal_id;leverantor;org_nr;reviewed_by;reviewed_on"
     assert len(rows) == 2 and "Lärkan Odling" in rows[1]
+
+
+def test_every_output_of_the_demo_says_it_is_synthetic(demo):
+    """The demo's warehouse, every file of every delivery and every report page carry the mark."""
+    settings, published = demo["settings"], demo["published"]
+    assert _query(published, "select synthetic, synthetic_reason is not null from meta.provenance") == [(True, True)]
+    folders = [f for f in settings.path("exports").iterdir() if f.is_dir()]
+    assert len(folders) == len(settings.delivery_codes)  # the municipalities and the county
+    for folder in folders:
+        files = {p.name: p.read_bytes() for p in folder.iterdir()}
+        assert set(files) >= {"indikatorvarden.csv", "indikatorer.csv", "indikatorvarden_excel.csv",
+                              "datapackage.json", "SHA256SUMS", "FIKTIVA-DATA.txt"}
+        for name, content in files.items():
+            assert b"FIKTIVA" in content, (folder.name, name)
+        for name in ("indikatorvarden.csv", "indikatorer.csv"):
+            header, first = files[name].decode("utf-8").splitlines()[:2]
+            assert header.startswith("socek_synthetic,") and first.startswith("FIKTIVA DATA,")
+        package = __import__("json").loads(files["datapackage.json"])
+        assert package["socek:synthetic"] is True and package["title"].startswith("FIKTIVA DATA – demo")
+        assert package["socek:run_id"] == _query(published, "select run_id from meta.provenance")[0][0]
+    pages = list(settings.path("reports").glob("*/redovisning-*.html"))
+    assert len(pages) == len(settings.municipality_codes)
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert 'class="synthetic-banner"' in text and "Fiktiva data – demo" in text
+
+
+def test_the_demo_delivery_validates_as_a_data_package(demo):
+    from frictionless import validate
+
+    folder = next(demo["settings"].path("exports").glob("1814-*"))
+    report = validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_a_production_configuration_pointed_at_the_demo_warehouse_refuses_to_export(demo, tmp_path):
+    import contextlib
+    import io
+
+    from flows import cli
+
+    config = write_config(tmp_path, environment="production",
+                          warehouse=f'"{demo["published"].as_posix()}"')
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = cli.main(["--config", str(config), "export", "--municipality", "1814"])
+    assert code == 1
+    assert "holds synthetic demo data" in out.getvalue() and "refusing" in out.getvalue()
+    assert not (tmp_path / "exports").exists() or not any((tmp_path / "exports").iterdir())

@@ -12,7 +12,10 @@ One small project (three municipalities, half-scale demo) goes through a night o
 4. the next run cleans up and succeeds; its indicators equal those of an uninterrupted run from the
    same state: a copy of the project taken before the kills, which first meets an export folder
    that is a file and a disk that is full (both fail with exit 1, publishing nothing), and then
-   runs uninterrupted.
+   runs uninterrupted; the generation it replaced holds yesterday's data;
+5. `socek restore --previous` puts yesterday back (content equal table by table); runs are killed
+   while writing the deliveries, the reports, and while moving them into place after the publish;
+   one more run leaves every delivery and report matching the published build.
 
 The kills hit real `socek run` subprocesses (their process group gets SIGKILL), at the moment the
 fault-injection hook of ``flows/faults.py`` (``SOCEK_FAULT_PAUSE``) holds them; the full disk is a
@@ -313,11 +316,77 @@ def test_next_run_after_the_kills_equals_an_uninterrupted_run(night, recovered, 
     assert len(reference) > 1000
 
 
-def test_published_database_is_never_missing_and_last_good_opens(night, recovered):
-    from flows.warehouse.database import last_good_path
+def test_the_previous_generation_holds_yesterdays_data_not_tonights(night, recovered):
+    """The rollback copy is yesterday's database: its content equals the baseline's, table by table,
+    and it lacks the deliveries tonight's run loaded (Nora's)."""
+    from flows.warehouse.restore import choose
 
-    last_good = last_good_path(night["published"])
-    assert query(last_good, "select count(*) from meta.runs")[0][0] >= 1
+    previous = choose(night["published"], previous=True)
+    assert content_hashes(previous.path) == night["baseline_hashes"]
+    assert query(previous.path, "select count(*) from meta.files where municipality_code = ?", [HELD_BACK]) == [(0,)]
+
+
+# --- 6. restore yesterday, then kill -9 during export, report and commit; then one more run ---------
+
+@pytest.fixture(scope="module")
+def restored(night, recovered):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = cli.main(["--config", str(night["config"]), "restore", "--previous"])
+    return {"code": code, "output": out.getvalue(), "hashes": content_hashes(night["published"])}
+
+
+def test_restore_previous_puts_yesterday_back_and_records_it(night, restored):
+    assert restored["code"] == 0, restored["output"]
+    assert "restored:" in restored["output"]
+    assert restored["hashes"] == night["baseline_hashes"]  # every table but meta.runs, as yesterday
+    statuses = [r[0] for r in query(night["published"], "select status from meta.runs order by started_at")]
+    assert statuses[-1] == "restored" and "warnings" in statuses  # the history is kept
+
+
+def _kill_at(night, point: str) -> list[str]:
+    marker = night["folder"] / f"paused-in-{point}"
+    env = cli_env(night["api"], SOCEK_FAULT_PAUSE=point, SOCEK_FAULT_MARKER=str(marker))
+    run = start_cli(night["config"], "run", env=env)
+    wait_for(marker, run)
+    kill_group(run)
+    settings = night["settings"]
+    return sorted(p.name for root in (settings.path("exports"), settings.path("reports"))
+                  for p in root.rglob("*.staged-*"))
+
+
+@pytest.fixture(scope="module")
+def killed_in_outputs(night, restored):
+    staged = {point: _kill_at(night, point) for point in ("export", "report", "commit")}
+    latest = query(night["published"], "select run_id, status from meta.runs order by started_at desc limit 1")[0]
+    code, output = _cli_run(night["settings"])
+    return {"staged": staged, "killed_after_publish": latest, "code": code, "output": output}
+
+
+def test_kill_during_export_report_or_commit_then_one_run_completes_every_output(night, killed_in_outputs):
+    from flows.outputs.delivery import delivery_run_id
+    from flows.outputs.staging import report_run_id
+
+    assert all(killed_in_outputs["staged"].values()), killed_in_outputs["staged"]  # each kill left staged outputs
+    assert killed_in_outputs["code"] in (0, 3), killed_in_outputs["output"]
+    settings, published = night["settings"], night["published"]
+    [(build,)] = query(published, "select run_id from meta.provenance")
+    assert query(published, "select count(*) from meta.files where municipality_code = ?", [HELD_BACK])[0][0] > 0
+    for code in settings.municipality_codes:
+        folders = [f for f in settings.path("exports").glob(f"{code}-*") if f.is_dir()]
+        assert [delivery_run_id(f) for f in folders] == [build], (code, folders)
+        pages = list((settings.path("reports") / code).glob("redovisning-*.html"))
+        assert pages and all(report_run_id(page) == build for page in pages), code
+    leftovers = [p for root in (settings.path("exports"), settings.path("reports")) for p in root.rglob("*.staged-*")]
+    assert leftovers == []
+
+
+def test_a_run_killed_after_its_publish_is_recorded_as_published_with_errors(night, killed_in_outputs):
+    run_id, status_then = killed_in_outputs["killed_after_publish"]
+    assert status_then in ("succeeded", "warnings")  # what it wrote into its build before the publish
+    [(status, error)] = query(night["published"], "select status, error from meta.runs where run_id = ?", [run_id])
+    assert status == "published_with_errors" and "interrupted after publishing" in error
+    assert f"run {run_id} was interrupted after publishing" in killed_in_outputs["output"]
 
 
 def test_source_fallback_warnings_name_the_source_at_collection_level(night):

@@ -292,7 +292,7 @@ def test_an_api_answer_of_the_wrong_shape_falls_back_instead_of_crashing(tmp_pat
     from flows.sources.api import _collect
     from flows.sources.http import Fetched
 
-    settings = load_config(Path(__file__).resolve().parents[1] / "config" / "pipeline.toml")
+    settings = load_config(Path(__file__).resolve().parents[1] / "config" / "demo.toml")
     landing = tmp_path_factory.mktemp("landing")
     settings = settings.model_copy(update={"mode": "live", "paths": settings.paths.model_copy(
         update={"landing": landing, "snapshots": small_snapshot})})

@@ -467,6 +467,8 @@ def build_inbox(root: Path) -> Path:
     put(inbox / "1814" / "grants", "a.xlsx", b"PK")
     put(inbox / "1814" / "grants", ".DS_Store", b"\0")
     put(inbox / "1814" / "grants", "~$a.xlsx", b"\0")
+    put(inbox / "1814" / "grants", "..bidrag_2026.csv", "a\n1\n")
+    put(inbox / "1814" / "grants", ".socek-write-probe", "socek's own file, not a delivery")
     put(inbox / "1814" / "grants" / "2023", "old.csv", "a\n1\n")
     os.symlink(inbox / "1814" / "grants" / "gone.csv", inbox / "1814" / "grants" / "dangling.csv")
     put(inbox / "1814" / "supplier_invoices", "p.json", '{"next": "p-2.json", "results": [{"a": "1"}]}')
@@ -483,7 +485,16 @@ def build_inbox(root: Path) -> Path:
 
 def test_discover_finds_deliveries_and_reports_everything_else(tmp_path):
     inbox = build_inbox(tmp_path)
-    found = discover(inbox, ["1814", "1862", "1880"], ["grants", "supplier_invoices", "enterprises"])
+    everything = discover(inbox, ["1814", "1862", "1880"], ["grants", "supplier_invoices", "enterprises"])
+    # hidden names, README and Excel lock files are not read, but reported (quietly unless they look
+    # like data); socek's own .socek files and profiles.toml are not deliveries at all
+    skipped = {str(d.path.relative_to(inbox)): d.quiet for d in everything if d.refused and (
+        d.path.name.startswith((".", "~$")) or d.path.name.lower().startswith("readme"))}
+    assert skipped == {".hidden": True, "README.md": True, "1814/README.txt": True, "1814/grants/.DS_Store": True,
+                       "1814/grants/~$a.xlsx": True, "1814/grants/..bidrag_2026.csv": False}
+    hidden = next(d for d in everything if d.path.name == "..bidrag_2026.csv")
+    assert "hidden" in hidden.refused and "rename it without the leading dot" in hidden.refused
+    found = [d for d in everything if str(d.path.relative_to(inbox)) not in skipped]
 
     summary = [(str(d.path.relative_to(inbox)), d.municipality_code, d.dataset, d.profile_name, d.accepted)
                for d in found]
@@ -509,7 +520,7 @@ def test_discover_finds_deliveries_and_reports_everything_else(tmp_path):
     assert "dataset folder" in reasons["1814/note.txt"]
     assert "outside the inbox" in reasons["1862"] and "outside the inbox" in reasons["1880/enterprises/link.csv"]
     assert "not a configured municipality" in reasons["9999"]
-    assert found == discover(inbox, ["1814", "1862", "1880"], ["grants", "supplier_invoices", "enterprises"])
+    assert everything == discover(inbox, ["1814", "1862", "1880"], ["grants", "supplier_invoices", "enterprises"])
 
 
 @pytest.mark.parametrize("mapping, words", [

@@ -8,7 +8,6 @@ import shutil
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pandas as pd
 import pytest
@@ -26,10 +25,13 @@ from flows.sources.landing import (
     land,
     read_landed,
 )
-from tests.support.httpserver import RecordedRequest, Reply, ScriptedServer
+from tests.support.httpserver import (
+    ScriptedServer,
+    serve_recording,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / "config" / "pipeline.toml"
+CONFIG = ROOT / "config" / "demo.toml"
 SHIPPED = ROOT / "config" / "snapshots" / "demo"
 RUN_DATE = date(2026, 11, 27)
 UNREACHABLE = "http://127.0.0.1:9"
@@ -157,27 +159,6 @@ def test_offline_replay_of_the_shipped_snapshot(demo_settings: Settings) -> None
 def server() -> Iterator[ScriptedServer]:
     with ScriptedServer() as running:
         yield running
-
-
-def _request_key(method: str, target: str, body: object) -> tuple[str, str, str]:
-    return method, target, json.dumps(body, sort_keys=True)
-
-
-def serve_recording(server: ScriptedServer, *folders: Path) -> None:
-    """Answer each request recorded in the snapshot folders with its recorded bytes."""
-    answers = {}
-    for folder in folders:
-        for entry in json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]:
-            parts = urlsplit(entry["url"])
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
-            answers[_request_key(entry["method"], target, entry["body"])] = (folder / entry["file"]).read_bytes()
-
-    def answer(request: RecordedRequest) -> Reply:
-        key = _request_key(request.method, request.target, request.json)
-        return Reply(body=answers[key]) if key in answers else Reply(status=404, body=f"not recorded: {key}")
-
-    server.route("/", answer, method="GET")
-    server.route("/", answer, method="POST")
 
 
 def test_live_run_fetches_lands_and_decodes_like_the_replay(demo_settings: Settings, tmp_path: Path,

@@ -55,19 +55,22 @@ def test_a_failed_run_notifies_with_its_error_and_is_recorded(night, monkeypatch
     copy = source.with_name("sent-again-" + source.name)  # something new, so the run builds
     shutil.copyfile(source, copy)
     monkeypatch.setenv(faults.FAIL, "load")
+    before_posts = len(posts(night))
     try:
         with pytest.raises(faults.InjectedFault):
             run_in_process(settings)
     finally:
         copy.unlink()
-    payload = posts(night)[-1]
+    sent = posts(night)[before_posts:]
+    assert len(sent) == 1, sent  # exactly one webhook for the failing run
+    payload = sent[0]
     assert payload["status"] == "failed" and "injected fault at load" in payload["error"]
     con = duckdb.connect(str(published), read_only=True)
     try:
         recorded = con.execute("select status, error from meta.runs where run_id = ?", [payload["run_id"]]).fetchall()
     finally:
         con.close()
-    assert recorded == [("failed", payload["error"])]
+    assert recorded == [("failed", payload["error"])]  # the posted run id is the recorded run
     assert content_hashes(published, ignore_columns=RUN_IDENTITY) == before
 
 

@@ -268,6 +268,22 @@ def test_no_pdf_without_chromium(published, tmp_path, monkeypatch):
     assert not list(tmp_path.rglob("*.pdf")) and not list(tmp_path.rglob("*.partial"))
 
 
+def test_the_pdf_is_printed_from_a_file_named_html(published, tmp_path, monkeypatch):
+    """Chromium renders a file by its name: a staged page (``…html.staged-<run>``) would be printed as
+    its source text. Whatever the staging name, Chromium gets a ``.html`` file."""
+    printed = []
+
+    def fake_print(html_path, pdf_path, chromium):
+        printed.append(Path(html_path))
+        pdf_path.write_bytes(b"%PDF-1.4 fake")
+        return pdf_path
+
+    monkeypatch.setattr(report_write, "print_pdf", fake_print)
+    staged = report_write.stage_report(published, tmp_path, "1880", "20261130T010000Z-abcdef", chromium="/bin/true")
+    assert staged.pdf_problem is None and [p.suffix for p in printed] == [".html"]
+    assert not printed[0].exists()  # the printable copy is gone again
+
+
 def test_socek_report_command(published, tmp_path):
     """``socek report --municipality 1880 --no-pdf`` with a configuration pointing at the warehouse."""
     config = (ROOT / "config" / "pipeline.toml").read_text(encoding="utf-8")
@@ -281,8 +297,8 @@ def test_socek_report_command(published, tmp_path):
     assert (tmp_path / "reports" / "1880" / "redovisning-2025.html").exists()
 
 
-def test_setup_browser_never_fails_the_build(monkeypatch, capsys):
-    from tests import setup_browser
+def test_the_browser_setup_never_fails_the_build(monkeypatch, capsys):
+    from flows.outputs.report import pdf as setup_browser  # make browser
 
     monkeypatch.setattr(setup_browser, "find_chromium", lambda: None)
     monkeypatch.setattr(setup_browser.os, "geteuid", lambda: 1000)
@@ -348,3 +364,34 @@ def test_timeline_purchases_without_a_ledger_are_missing_not_zero(timeline):
     rows = timeline.execute("""select distinct value, obs_status from export.report_cooperation_timeline
                                where event_type = 'purchases'""").fetchall()
     assert rows == [(None, "L")]
+
+
+def test_a_report_without_its_pdf_is_a_warning_and_the_old_pdf_stays(published, tmp_path, monkeypatch):
+    """No Chromium: the page is written, the run is told (a warning in its record), and an older PDF
+    is not deleted; the outputs still count as complete (the next run tries the PDF again)."""
+    import shutil
+
+    import duckdb
+
+    from flows.config import load_config
+    from flows.outputs import build_outputs
+    from tests.faultkit import write_small_config
+
+    config = write_small_config(tmp_path, codes=("1814",))
+    config.write_text(config.read_text(encoding="utf-8").replace("pdf = false", "pdf = true", 1), encoding="utf-8")
+    settings = load_config(config)
+    database = tmp_path / "build.duckdb"
+    shutil.copyfile(published, database)
+    con = duckdb.connect(str(database))
+    con.execute("insert into meta.provenance values ('20261130T010000Z-abcdef', date '2026-11-30', false, null, null)")
+    con.close()
+    old_pdf = settings.path("reports") / "1814" / "redovisning-2025.pdf"
+    old_pdf.parent.mkdir(parents=True)
+    old_pdf.write_bytes(b"%PDF- an older print")
+    monkeypatch.setenv("SOCEK_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    out = build_outputs.stage(settings, database, "20261130T020000Z-abcdef", everything=True)
+    assert [w for w in out.warnings if w.startswith("report 1814: no PDF: Chromium is not installed")]
+    assert "the older redovisning-2025.pdf is left as it was" in out.warnings[0]
+    assert build_outputs.put_in_place(settings, out) == []
+    assert old_pdf.read_bytes() == b"%PDF- an older print"
+    assert (settings.path("reports") / "1814" / "redovisning-2025.html").exists()

@@ -4,13 +4,14 @@ screenshot is written, and the PDF prints.
 
 The page is served from a local HTTP server on 127.0.0.1 that records every request, and
 Chromium resolves no host name but 127.0.0.1. Without Chromium these tests fail (on CI) or are
-skipped with the reason (elsewhere); ``python -m tests.setup_browser`` installs it as root.
+skipped with the reason (elsewhere); ``make browser`` (``python -m flows.outputs.report.pdf``) installs it as root.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 import struct
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -54,7 +55,7 @@ def chromium() -> str:
         override = os.environ.get("SOCEK_CHROMIUM")
         where = (f"SOCEK_CHROMIUM={override} is not an executable" if override
                  else "no /usr/bin/chromium and none on PATH")
-        reason = (f"Chromium is not installed ({where}): run `python -m tests.setup_browser` as root "
+        reason = (f"Chromium is not installed ({where}): run `make browser` as root "
                   "(make test does), or set SOCEK_CHROMIUM to a Chromium binary")
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(reason)
@@ -163,3 +164,8 @@ def test_pdf_is_printed_beside_the_html(chromium, tmp_path):
     data = result.pdf_path.read_bytes()
     assert data.startswith(b"%PDF-") and len(data) > 20_000
     assert not list(tmp_path.rglob("*.partial"))
+    # Chromium printed the page, not its source text: the PDF carries the page's <title> (a page
+    # printed from a file not named .html comes out as plain text titled with the file name)
+    title = re.search(r"<title>(.*?)</title>", result.html_path.read_text(encoding="utf-8")).group(1)
+    assert b"/Title <FEFF" + title.encode("utf-16-be").hex().upper().encode() + b">" in data
+    assert not list(tmp_path.rglob(".print-*")) and not list(tmp_path.rglob("*.staged-*"))

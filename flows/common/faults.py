@@ -10,9 +10,11 @@ code calls ``checkpoint(point)`` at those moments and the environment decides wh
 ``SOCEK_FAULT_CRASH=<point>``  SIGKILL the running process itself at that point.
 ``SOCEK_FAULT_FAIL=<point>``   raise ``InjectedFault`` (a ``WarehouseError``) at that point.
 
-Points: ``load`` (the build file holds the new rows, before its transaction commits) and ``publish``
-(the last good copy is linked, the new file not yet swapped in; every publish passes it, including
-the small ones that record a failure or amend the run record). With none of the variables set,
+Points: ``load`` (the build file holds the new rows, before its transaction commits), ``export`` and
+``report`` (a delivery or report of the build has been written under its staging name; nothing is
+published yet), ``publish`` (the published file is kept as a generation, the new file not yet
+swapped in; every publish passes it, including the small ones that record a failure) and ``commit``
+(after the publish, an output has been moved into place, the others not yet). With none of the variables set,
 ``checkpoint`` only reads the environment. Never set them in production.
 """
 
@@ -27,7 +29,7 @@ from flows.errors import WarehouseError
 
 PAUSE, CRASH, FAIL = "SOCEK_FAULT_PAUSE", "SOCEK_FAULT_CRASH", "SOCEK_FAULT_FAIL"
 MARKER, PAUSE_SECONDS = "SOCEK_FAULT_MARKER", "SOCEK_FAULT_PAUSE_SECONDS"
-POINTS = ("load", "publish")
+POINTS = ("load", "export", "report", "publish", "commit")
 
 
 class InjectedFault(WarehouseError):

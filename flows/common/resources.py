@@ -1,5 +1,5 @@
 """Where socek's shipped files are: ``sql/``, the default configuration (publisher profiles, the
-indicator catalogue, ``pipeline.toml``) and the synthetic demo snapshots.
+indicator catalogue, ``pipeline.toml``, the demo's ``demo.toml``) and the synthetic demo snapshots.
 
 In a checkout, and in an editable install, they are the top-level folders ``sql/`` and ``config/``.
 A regular install (``pip install .``) copies them into the package as ``flows/sql`` and
@@ -24,4 +24,5 @@ SQL_DIR = _shipped("sql", "sql")
 DEFAULTS_DIR = _shipped("defaults", "config")
 PROFILES_DIR = DEFAULTS_DIR / "profiles"
 CATALOGUE_FILE = DEFAULTS_DIR / "indicators.toml"
+DEMO_CONFIG = DEFAULTS_DIR / "demo.toml"  # `socek --demo`: the demo environment, everything under demo/
 DEMO_SNAPSHOTS_DIR = DEFAULTS_DIR / "snapshots" / "demo"

@@ -130,7 +130,9 @@ def write_bulk_snapshots(out_dir: Path, enterprises: list[dict], seed: int = 42,
         data = _zip_bytes(member, content)
         _write_atomically(target / zip_name, data)
         manifest.append(_manifest_entry(zip_name, data, url))
-    text = json.dumps({"files": manifest}, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    # "synthetic": true at the top is the mark every reader checks (flows.common.synthetic).
+    text = json.dumps({"files": manifest, "synthetic": True, "note": NOTE}, indent=2, ensure_ascii=False,
+                      sort_keys=True) + "\n"
     _write_atomically(target / "manifest.json", text.encode("utf-8"))
 
 

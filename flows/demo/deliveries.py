@@ -163,14 +163,16 @@ def json_pages(path: Path, rows: int, page_size: int) -> tuple[str, ...]:
     return tuple(f"{path.parent.as_posix()}/{path.stem}-page-{n}{path.suffix}" for n in range(2, pages + 1))
 
 
-def write_planned(planned: PlannedFile, out_dir: Path) -> DemoFile:
-    """Write one planned file in its publisher's layout and describe it for the manifest."""
+def write_planned(planned: PlannedFile, out_dir: Path, marked: bool = True) -> DemoFile:
+    """Write one planned file in its publisher's layout (with the synthetic marker column unless
+    ``marked`` is false) and describe it for the manifest."""
     profile = get_profile(planned.profile)
     if planned.header_without:
         profile = header_without(profile, planned.dataset, planned.header_without)
     target = out_dir / planned.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_table(text_frame(planned.dataset, planned.rows), target, profile, dataset=planned.dataset)
+    write_table(text_frame(planned.dataset, planned.rows), target, profile, dataset=planned.dataset,
+                synthetic=marked)
     paged = profile.file.format == "json"
     parts = json_pages(Path(planned.path), len(planned.rows), profile.file.page_size) if paged else ()
     return DemoFile(planned.path, planned.municipality_code, planned.dataset, planned.profile, len(planned.rows), parts)
@@ -254,16 +256,22 @@ def readme_text(settings: Settings, seed: int, scale: float, files: list[DemoFil
     return "\n".join(lines)
 
 
-def write_demo_inbox(settings: Settings, out_dir: Path, seed: int = 42, *, scale: float = 1.0) -> DemoManifest:
+def write_demo_inbox(settings: Settings, out_dir: Path, seed: int = 42, *, scale: float = 1.0,
+                     marked: bool = True) -> DemoManifest:
     """Write the synthetic demo inbox (every municipality, dataset and publisher layout, with the
-    seeded mistakes) to ``out_dir`` and return what was written."""
+    seeded mistakes) to ``out_dir`` and return what was written.
+
+    Every file carries the synthetic marker column (``flows.common.synthetic``), so no production
+    warehouse loads it. ``marked=False`` is for test fixtures only: tests that stand in for real
+    deliveries (a production warehouse) write the same files without the marker.
+    """
     out_dir = Path(out_dir)
     demo = build_demo(settings, seed, scale)
     codes = sorted(settings.municipality_codes)
     planned = plan_deliveries(demo, codes)
     mistakes = seed_mistakes(planned, demo, settings)
     prepare_out_dir(out_dir)
-    files = [write_planned(p, out_dir) for p in planned]
+    files = [write_planned(p, out_dir, marked) for p in planned]
     write_profile_maps(out_dir, codes)
     (out_dir / "README.md").write_text(readme_text(settings, seed, scale, files, mistakes), encoding="utf-8")
     return DemoManifest(out_dir=out_dir, seed=seed, scale=scale, files=tuple(files), mistakes=tuple(mistakes))

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from flows.common.identifiers import format_orgnr, is_valid_orgnr, normalise_id
+from flows.common.synthetic import SYNTHETIC_COLUMN, SYNTHETIC_VALUE
 from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT, Column, Dataset
 from flows.intake.profiles import (
     ANY_DATASET,
@@ -62,8 +63,12 @@ def write_table(
     *,
     dataset: str | None = None,
     profiles_dir: Path = DEFAULT_PROFILE_DIR,
+    synthetic: bool = False,
 ) -> None:
     """Write ``frame`` to ``path`` as the profile's publisher would have delivered it.
+
+    ``synthetic`` adds the marker column ``socek_synthetic`` (every cell ``FIKTIVA DATA``, see
+    ``flows.common.synthetic``) after the publisher's columns: the demo marks every file it writes.
 
     ``dataset`` is needed only for a profile that fits every dataset (``canonical``). Rowstore JSON
     writes ``page_size`` rows per file: the first page at ``path``, then ``<stem>-page-2.json`` and
@@ -75,6 +80,9 @@ def write_table(
     excel = chosen.file.format == "xlsx"
     columns = [_slot_cells(frame, slot, chosen, contract, excel) for slot in slots]
     header = [slot.header for slot in slots]
+    if synthetic:
+        header.append(SYNTHETIC_COLUMN)
+        columns.append([SYNTHETIC_VALUE] * len(frame))
     rows = [list(row) for row in zip(*columns)] if columns else []
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

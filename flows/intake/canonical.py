@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from flows.common.identifiers import is_valid_orgnr, normalise_id
+from flows.common.synthetic import SYNTHETIC_COLUMN, SYNTHETIC_VALUE, is_marker_header
 from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT, Column, Dataset
 from flows.errors import InboxError
 from flows.intake.formats import read_table
@@ -59,6 +60,12 @@ class MissingColumnError(InboxError):
     rule = "file:missing_column"
 
 
+class SyntheticDataError(InboxError):
+    """A file marked as synthetic demo data, delivered to a production warehouse."""
+
+    rule = "file:synthetic"
+
+
 @dataclass(frozen=True)
 class CanonicalTable:
     """One delivery in canonical columns, all normalised text, plus its provenance.
@@ -80,6 +87,7 @@ class CanonicalTable:
     skipped_blank_rows: int
     parts: tuple[Path, ...]
     unmapped_columns: tuple[str, ...]  # delivered columns no canonical column was read from
+    synthetic: bool = False  # the file carries the demo's marker column (flows.common.synthetic)
 
 
 def read_delivery(
@@ -91,18 +99,28 @@ def read_delivery(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     profiles_dir: Path = DEFAULT_PROFILE_DIR,
+    allow_synthetic: bool = False,
 ) -> CanonicalTable:
     """Read one delivered file and map it onto its dataset's canonical columns.
 
-    An ``InboxError`` raised after the file was read carries how many rows it had (``rows_read``).
+    An ``InboxError`` raised after the file was read carries how many rows it had (``rows_read``) and
+    whether the file is marked synthetic (``synthetic``). A file with the demo's marker column is a
+    ``SyntheticDataError`` unless ``allow_synthetic`` (the demo environment); nothing of it is read then.
     """
     chosen = profile if isinstance(profile, Profile) else get_profile(profile, profiles_dir)
     raw = read_table(Path(path), sheet=chosen.file.sheet, max_bytes=max_bytes)
+    synthetic = any(is_marker_header(header) for header in raw.headers)
     try:
-        return to_canonical(raw, chosen, dataset, municipality_code=municipality_code, hash_key=hash_key)
+        if synthetic and not allow_synthetic:
+            raise SyntheticDataError(
+                f"{path}: the file is marked as synthetic demo data (column {SYNTHETIC_COLUMN!r} = "
+                f"{SYNTHETIC_VALUE!r}, written by `socek demo-data`); a production warehouse never loads "
+                "it. Remove it from the inbox; the demo has its own configuration (config/demo.toml)")
+        table = to_canonical(raw, chosen, dataset, municipality_code=municipality_code, hash_key=hash_key)
     except InboxError as exc:
-        exc.rows_read = len(raw.frame)
+        exc.rows_read, exc.synthetic = len(raw.frame), synthetic
         raise
+    return replace(table, synthetic=synthetic)
 
 
 def to_canonical(

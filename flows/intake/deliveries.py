@@ -61,7 +61,7 @@ class FileRecord:
     file_format: str | None = None
     period_start: object = None
     period_end: object = None
-
+    synthetic: bool = False  # carries the demo's marker (loaded only by the demo environment)
 
 
 
@@ -103,6 +103,11 @@ class Intake:
     def rows_quarantined(self) -> int:
         return sum(f.rows_quarantined for f in self.files)
 
+    @property
+    def synthetic_loaded(self) -> list[FileRecord]:
+        """Files marked synthetic whose rows are loaded (the demo environment only)."""
+        return [f for f in self.files if f.synthetic and f.status == "loaded"]
+
 
 @dataclass
 class Delivered:
@@ -136,6 +141,7 @@ class UnitOptions:
     last_year: int
     partitions_dir: str
     chunk_rows: int = 400_000
+    allow_synthetic: bool = False  # the demo environment loads files marked synthetic; production refuses them
 
 
 @dataclass
@@ -247,9 +253,13 @@ def plan(settings: Settings, known: pd.DataFrame) -> Intake:
     found = discovery.discover(inbox_dir, settings.municipality_codes, settings.datasets)
     for refused in (d for d in found if not d.accepted):
         result.not_read.append({"path": str(refused.path), "reason": refused.refused})
-        result.warnings.append(f"{refused.path}: not read: {refused.refused}")
+        if not refused.quiet:
+            result.warnings.append(f"{refused.path}: not read: {refused.refused}")
     deliveries = [d for d in found if d.accepted]
     result.files_seen = len(deliveries)
+    if not deliveries:
+        result.warnings.append(f"the inbox {inbox_dir} holds no deliveries (moved, unmounted or not yet synced?); "
+                               "nothing was read from it and the published registers stay as they are")
     known_pairs = set(zip(known["path"], known["sha256"]))
     known_by_sha = dict(zip(known["sha256"], known["path"]))
     units: dict[str, Unit] = {}
@@ -323,8 +333,9 @@ def process_unit(unit: Unit, options: UnitOptions) -> UnitResult:
         started = time.process_time()
         try:
             table = read_delivery(Path(item.path), item.dataset, item.profile_name, item.municipality_code,
-                                  options.hash_key)
+                                  options.hash_key, allow_synthetic=options.allow_synthetic)
         except InboxError as exc:
+            record.synthetic = exc.synthetic
             # The whole file is quarantined; rows that could be read count as read and quarantined.
             out.quarantine.setdefault(item.dataset, []).append(_rejected(record, exc.rule, str(exc), exc.rows_read))
             record.period_start, record.period_end = covered_period(None, DATASETS[item.dataset], record.path)
@@ -333,6 +344,7 @@ def process_unit(unit: Unit, options: UnitOptions) -> UnitResult:
             out.cpu_seconds["read"] += time.process_time() - started
             continue
         frame = table.frame.assign(_file_id=record.file_id)
+        record.synthetic = table.synthetic
         record.rows_read = len(frame)
         record.file_format = describe_format(table)
         record.period_start, record.period_end = covered_period(frame, DATASETS[item.dataset], record.path)
@@ -437,7 +449,7 @@ def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | N
     root.mkdir(parents=True, exist_ok=True)
     options = UnitOptions(hash_key=hash_key, municipality_codes=list(settings.municipality_codes),
                           last_year=settings.thresholds.last_year, partitions_dir=str(root),
-                          chunk_rows=settings.runner.chunk_rows)
+                          chunk_rows=settings.runner.chunk_rows, allow_synthetic=settings.is_demo)
     run = mapper or default_mapper(settings, result.units)
     merge(result, run(result.units, options))
     return result

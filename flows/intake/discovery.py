@@ -11,9 +11,11 @@ One file per municipality keeps the choice visible in one place and needs no mar
 deliveries. A ``profiles.toml`` that names an unknown dataset or profile, or a profile for another
 dataset, stops that municipality's deliveries (reported, never guessed).
 
-Discovery ignores hidden names (``.…``), README files, Excel lock files (``~$…``) and
-``profiles.toml``. Everything else that cannot be read as a delivery is *reported* as a ``Delivery``
-with ``refused`` set: folders that are not configured municipalities, unknown dataset folders, files
+Discovery reads no hidden names (``.…``), README files or Excel lock files (``~$…``), but reports each
+of them with the reason (``quiet``: listed in the validation report, not a warning; a hidden file in a
+dataset folder that looks like data, such as ``..bidrag_2026.csv``, is a warning). ``profiles.toml``
+and socek's own files (``.socek…``) are not deliveries and are not reported. Everything else that
+cannot be read as a delivery is *reported* as a ``Delivery`` with ``refused`` set: folders that are not configured municipalities, unknown dataset folders, files
 outside a dataset folder, sub-folders of a dataset folder, and links that point out of the inbox.
 A JSON page reached through another page's ``next`` link is part of that delivery, not one of its own.
 """
@@ -48,6 +50,7 @@ class Delivery:
     dataset: str | None
     profile_name: str | None
     refused: str | None = None
+    quiet: bool = False  # refused on purpose (README, lock file...): listed, not warned about
 
     @property
     def accepted(self) -> bool:
@@ -90,6 +93,9 @@ def discover(
     profiles = load_profiles(profiles_dir)
     found: list[Delivery] = []
     for entry in _entries(inbox):
+        if skipped := _skipped(entry, None):
+            found.append(skipped)
+            continue
         problem = _unsafe(inbox, entry)
         if problem is None and not entry.is_dir():
             problem = "files belong in a dataset folder, inbox/<kommunkod>/<dataset>/"
@@ -102,13 +108,30 @@ def discover(
     return found
 
 
+DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".json")
+
+
 def _entries(folder: Path) -> list[Path]:
-    return sorted((entry for entry in folder.iterdir() if not _ignored(entry.name)), key=lambda p: p.name)
+    """What a folder holds, less socek's own files (``.socek…``) and the inbox's ``profiles.toml``."""
+    return sorted((entry for entry in folder.iterdir()
+                   if not entry.name.startswith(".socek") and entry.name != PROFILE_MAP), key=lambda p: p.name)
 
 
-def _ignored(name: str) -> bool:
-    """Hidden files, README files, Excel lock files and the inbox's own profiles.toml."""
-    return name.startswith((".", "~$")) or name == PROFILE_MAP or name.split(".")[0].casefold() == "readme"
+def _skipped(entry: Path, dataset: str | None) -> Delivery | None:
+    """A hidden name, README or Excel lock file, reported with why it is not read; else None."""
+    name = entry.name
+    if name.startswith("~$"):
+        reason, quiet = "an Excel lock file (the workbook is open somewhere); not a delivery", True
+    elif name.startswith("."):
+        looks_like_data = dataset is not None and entry.suffix.lower() in DATA_SUFFIXES
+        reason = ("a hidden name (it starts with '.'); hidden files are not read"
+                  + ("; rename it without the leading dot to deliver it" if looks_like_data else ""))
+        quiet = not looks_like_data
+    elif name.split(".")[0].casefold() == "readme":
+        reason, quiet = "a README (documentation); not a delivery", True
+    else:
+        return None
+    return Delivery(entry, None, dataset, None, reason, quiet=quiet)
 
 
 def _unsafe(inbox: Path, entry: Path) -> str | None:
@@ -126,6 +149,9 @@ def _municipality_deliveries(
     choices, map_problem = _profile_choices(inbox, folder, datasets, profiles)
     found: list[Delivery] = []
     for entry in _entries(folder):
+        if skipped := _skipped(entry, None):
+            found.append(skipped)
+            continue
         problem = _unsafe(inbox, entry)
         if problem is None and not entry.is_dir():
             problem = f"files belong in a dataset folder, inbox/{code}/<dataset>/"
@@ -174,6 +200,9 @@ def _dataset_deliveries(
     files: list[Path] = []
     found: list[Delivery] = []
     for entry in _entries(folder):
+        if skipped := _skipped(entry, dataset):
+            found.append(skipped)
+            continue
         problem = _unsafe(inbox, entry)
         if problem is None and entry.is_dir():
             problem = "sub-folders of a dataset folder are not read; move the files up one level"

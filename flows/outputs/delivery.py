@@ -9,6 +9,13 @@ A delivery folder ``exports/<kommun>-<YYYY-MM-DD>/`` holds:
 - ``indikatorvarden_excel.csv``: the same values for Swedish Excel (``;``, decimal comma, UTF-8 BOM);
 - ``SHA256SUMS``: ``sha256sum`` lines over the other files (check with ``sha256sum -c SHA256SUMS``).
 
+``datapackage.json`` says which run built the data (``socek:run_id``), so the nightly run can tell
+a stale delivery from a current one. A delivery from a warehouse that loaded synthetic demo data
+(``meta.provenance``) says so in every file: the CSVs start with the column ``socek_synthetic``
+(``FIKTIVA DATA`` in every row, described in the package's schema), ``datapackage.json`` has
+``"socek:synthetic": true`` and a title starting "FIKTIVA DATA – demo", and ``FIKTIVA-DATA.txt``
+(listed in ``SHA256SUMS``) explains it.
+
 Everything here reads ``export.*`` views only, so a suppressed value can never reach a file. Output
 is deterministic: rows sorted by key, numbers formatted the same way every time and no clock read
 (the only dates are the data's own), so identical inputs give byte-identical files. A delivery folder
@@ -30,8 +37,10 @@ from pathlib import Path
 import duckdb
 
 from flows.catalogue import CATALOGUE_COLUMNS
+from flows.common.synthetic import SYNTHETIC_BANNER, SYNTHETIC_COLUMN, SYNTHETIC_VALUE
 from flows.errors import SocekError
-from flows.warehouse.database import connect
+from flows.outputs.staging import Staged, commit, staged_path
+from flows.warehouse.database import connect, provenance
 
 VALUE_COLUMNS = ["indicator_id", "municipality_code", "municipality_name", "period", "sex", "breakdown",
                  "breakdown_value", "value", "unit", "obs_status", "conf_status", "source", "updated_at"]
@@ -43,7 +52,14 @@ CATALOGUE_FILE = "indikatorer.csv"
 EXCEL_FILE = "indikatorvarden_excel.csv"
 PACKAGE_FILE = "datapackage.json"
 CHECKSUM_FILE = "SHA256SUMS"
+SYNTHETIC_FILE = "FIKTIVA-DATA.txt"
 UTF8_BOM = "\ufeff"
+RUN_ID_PROPERTY, SYNTHETIC_PROPERTY = "socek:run_id", "socek:synthetic"
+SYNTHETIC_FIELD = ("string", "Fiktiva data", "Marks synthetic demo data: every row says FIKTIVA DATA. Never real figures.",
+                   {"required": True, "enum": [SYNTHETIC_VALUE]})
+SYNTHETIC_NOTE = (f"{SYNTHETIC_BANNER}\n\nFIKTIVA DATA. Every figure in this delivery is synthetic: it was computed "
+                  "from the socek demo's invented registers and recordings, not from real deliveries. Never pass "
+                  "it on as statistics.\n")
 
 # Table Schema of indikatorvarden.csv: name -> (type, title, description, constraints).
 VALUE_FIELDS: dict[str, tuple[str, str, str, dict]] = {
@@ -137,6 +153,13 @@ def _cell(value: object, decimal: str) -> str:
     return safe_text(str(value))
 
 
+def marked(header: list[str], rows: list[tuple], synthetic: bool) -> tuple[list[str], list[tuple]]:
+    """The header and rows with the synthetic marker column first (a demo delivery), else as they are."""
+    if not synthetic:
+        return header, rows
+    return [SYNTHETIC_COLUMN, *header], [(SYNTHETIC_VALUE, *row) for row in rows]
+
+
 def render_csv(header: list[str], rows: list[tuple], delimiter: str = ",", decimal: str = ".") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
@@ -198,9 +221,10 @@ def _resource(name: str, path: str, content: bytes, title: str, description: str
 
 
 def datapackage(municipality_code: str, name: str, values_csv: bytes, catalogue_csv: bytes,
-                has_catalogue: bool) -> str:
+                has_catalogue: bool, run_id: str | None = None, synthetic: bool = False) -> str:
     """The Frictionless descriptor of the two CSVs (stable key order, no timestamps)."""
-    values_schema = _schema(VALUE_FIELDS, VALUE_KEY)
+    mark = {SYNTHETIC_COLUMN: SYNTHETIC_FIELD} if synthetic else {}
+    values_schema = _schema(mark | VALUE_FIELDS, VALUE_KEY)
     if has_catalogue:
         # every indicator id in the values file is described in the catalogue
         values_schema["foreignKeys"] = [
@@ -208,7 +232,7 @@ def datapackage(municipality_code: str, name: str, values_csv: bytes, catalogue_
     descriptor = {
         "profile": "tabular-data-package",
         "name": f"socek-{municipality_code}-indikatorer",
-        "title": f"Indikatorer för sociala företag: {name} ({municipality_code})",
+        "title": ("FIKTIVA DATA – demo: " if synthetic else "") + f"Indikatorer för sociala företag: {name} ({municipality_code})",
         "description": (
             "Indicator values SE01-SE20 on social enterprises (socek) for one municipality, in the long "
             "format of DESIGN §5, disclosure-controlled: suppressed values (conf_status C or D) and missing "
@@ -223,9 +247,14 @@ def datapackage(municipality_code: str, name: str, values_csv: bytes, catalogue_
                       "One row per indicator, area, period, sex, breakdown and unit.", values_schema),
             _resource("indikatorer", CATALOGUE_FILE, catalogue_csv, "Indikatorkatalog",
                       "The indicator catalogue: definitions, units, action-plan areas, Agenda 2030 targets.",
-                      _schema(CATALOGUE_FIELDS, ["indicator_id"])),
+                      _schema(mark | CATALOGUE_FIELDS, ["indicator_id"])),
         ],
     }
+    if run_id:
+        descriptor[RUN_ID_PROPERTY] = run_id
+    if synthetic:
+        descriptor[SYNTHETIC_PROPERTY] = True
+        descriptor["description"] = SYNTHETIC_NOTE.split("\n\n", 1)[1].strip() + " " + descriptor["description"]
     return json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -234,33 +263,75 @@ def checksums(files: dict[str, bytes]) -> str:
     return "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
 
 
-def delivery_dir(exports_root: Path, municipality_code: str, on: date) -> Path:
-    return exports_root / f"{municipality_code}-{on.isoformat()}"
+def delivery_dir(exports_root: Path, municipality_code: str, on: date, year: int | None = None) -> Path:
+    """``<kommun>-<day>``; a delivery of one year only gets its own name, ``<kommun>-<day>-only-<year>``,
+    so it never replaces the full delivery."""
+    suffix = f"-only-{year}" if year is not None else ""
+    return exports_root / f"{municipality_code}-{on.isoformat()}{suffix}"
 
 
 def delivery_files(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int | None = None) -> dict[str, bytes]:
     """Every file of one municipality's delivery, as bytes, from an open warehouse connection."""
+    source = provenance(con)
+    synthetic = bool(source.get("synthetic"))
     values = indicator_rows(con, municipality_code, year)
     catalogue = catalogue_rows(con)
-    values_csv = render_csv(VALUE_COLUMNS, values).encode("utf-8")
-    catalogue_csv = render_csv(CATALOGUE_COLUMNS, catalogue).encode("utf-8")
-    excel_csv = (UTF8_BOM + render_csv(VALUE_COLUMNS, values, delimiter=";", decimal=",")).encode("utf-8")
+    values_csv = render_csv(*marked(VALUE_COLUMNS, values, synthetic)).encode("utf-8")
+    catalogue_csv = render_csv(*marked(CATALOGUE_COLUMNS, catalogue, synthetic)).encode("utf-8")
+    excel_csv = (UTF8_BOM + render_csv(*marked(VALUE_COLUMNS, values, synthetic), delimiter=";", decimal=",")
+                 ).encode("utf-8")
     package = datapackage(municipality_code, municipality_name(con, municipality_code), values_csv, catalogue_csv,
-                          has_catalogue=bool(catalogue)).encode("utf-8")
+                          has_catalogue=bool(catalogue), run_id=source.get("run_id"),
+                          synthetic=synthetic).encode("utf-8")
     files = {VALUES_FILE: values_csv, CATALOGUE_FILE: catalogue_csv, PACKAGE_FILE: package, EXCEL_FILE: excel_csv}
+    if synthetic:
+        files[SYNTHETIC_FILE] = SYNTHETIC_NOTE.encode("utf-8")
     files[CHECKSUM_FILE] = checksums(files).encode("utf-8")
     return files
 
 
-def write_delivery(published: Path, exports_root: Path, municipality_code: str, on: date,
-                   year: int | None = None) -> Path:
-    """Write the delivery folder for one municipality from the published database."""
+def delivery_run_id(folder: Path) -> str | None:
+    """The run id a delivery folder says it was built from (None: missing or unreadable)."""
+    try:
+        return json.loads((Path(folder) / PACKAGE_FILE).read_text(encoding="utf-8")).get(RUN_ID_PROPERTY)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def stale_deliveries(exports_root: Path, codes: list[str], on: date, run_id: str) -> dict[str, str]:
+    """Municipalities whose delivery of the build ``run_id`` (made on ``on``) is missing or is
+    another build's: kommunkod -> what is wrong."""
+    stale = {}
+    for code in codes:
+        folder = delivery_dir(exports_root, code, on)
+        found = delivery_run_id(folder)
+        if found != run_id:
+            stale[code] = f"{folder.name} is missing" if not folder.exists() else f"{folder.name} holds run {found}"
+    return stale
+
+
+def stage_delivery(published: Path, exports_root: Path, municipality_code: str, on: date, run_id: str,
+                   year: int | None = None) -> Staged:
+    """Write one municipality's delivery beside its final folder (``<folder>.staged-<run_id>``);
+    ``flows.outputs.staging.commit`` moves it into place."""
     con = connect(published, read_only=True)
     try:
         files = delivery_files(con, municipality_code, year)
     finally:
         con.close()
-    return _write_folder(delivery_dir(exports_root, municipality_code, on), files)
+    final = delivery_dir(exports_root, municipality_code, on, year)
+    return Staged(final, _write_folder(staged_path(final, run_id), files))
+
+
+def write_delivery(published: Path, exports_root: Path, municipality_code: str, on: date,
+                   year: int | None = None) -> Path:
+    """Write the delivery folder for one municipality from the published database (``socek export``)."""
+    staged = stage_delivery(published, exports_root, municipality_code, on, f"export-{os.getpid()}", year)
+    try:
+        commit([staged])
+    except SocekError as exc:
+        raise ExportError(str(exc)) from None
+    return staged.final
 
 
 def ensure_writable_folder(root: Path) -> None:
@@ -284,19 +355,15 @@ def ensure_writable_folder(root: Path) -> None:
 
 
 def _write_folder(target: Path, files: dict[str, str | bytes]) -> Path:
-    """Write all files to a temporary sibling folder, then swap it into place."""
-    temporary = target.with_name(target.name + ".partial")
+    """Write all files to ``target`` (a staging name; replaced if it exists)."""
     try:
-        if temporary.exists():
-            shutil.rmtree(temporary)
-        temporary.mkdir(parents=True)
-        for name, content in files.items():
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            (temporary / name).write_bytes(data)
         if target.exists():
             shutil.rmtree(target)
-        os.replace(temporary, target)
+        target.mkdir(parents=True)
+        for name, content in files.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            (target / name).write_bytes(data)
     except OSError as exc:
-        shutil.rmtree(temporary, ignore_errors=True)
+        shutil.rmtree(target, ignore_errors=True)
         raise ExportError(f"cannot write the delivery {target}: {exc.strerror or exc}") from None
     return target

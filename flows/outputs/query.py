@@ -38,24 +38,37 @@ def open_read_only(published: Path, *, sandboxed: bool = False) -> duckdb.DuckDB
         raise WarehouseError(f"{published}: cannot open read-only: {exc}") from None
 
 
-def fetch(published: Path, sql: str) -> tuple[list[str], list[tuple]]:
+def fetch(published: Path, sql: str, limit: int | None = None) -> tuple[list[str], list[tuple], bool]:
+    """Columns, at most ``limit`` rows (streamed: a larger result is never held in memory) and
+    whether the result was cut. Every refusal or failure is a ``QueryError`` of one line."""
     con = open_read_only(published, sandboxed=True)
     try:
         try:
             cursor = con.execute(sql)
+            if cursor.description is None:
+                return [], [], False
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchall() if limit is None else cursor.fetchmany(limit + 1)
         except duckdb.Error as exc:
-            message = str(exc)
-            if "read-only" in message or "external access" in message.lower():
-                raise QueryError(f"refused: socek query is read-only ({message.splitlines()[0]})") from None
-            if isinstance(exc, duckdb.PermissionException) or "disabled by configuration" in message:
-                raise QueryError("refused: socek query reads the published database only; it cannot write, "
-                                 f"attach or read other files ({message.splitlines()[0]})") from None
-            raise QueryError(f"query failed: {message}") from None
-        if cursor.description is None:
-            return [], []
-        return [d[0] for d in cursor.description], cursor.fetchall()
+            raise _refusal(exc) from None
+        except (ValueError, OverflowError, TypeError) as exc:  # a value Python cannot hold
+            raise QueryError(f"query failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+        cut = limit is not None and len(rows) > limit
+        return columns, rows[:limit] if cut else rows, cut
     finally:
         con.close()
+
+
+def _refusal(exc: duckdb.Error) -> QueryError:
+    """The error as one line an analyst can act on."""
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if "read-only" in first or "read only" in first.lower():
+        return QueryError(f"refused: socek query is read-only ({first})")
+    if isinstance(exc, duckdb.PermissionException) or "disabled by configuration" in first \
+            or "external access" in first.lower():
+        return QueryError("refused: socek query reads the published database only; it cannot write, "
+                          f"attach or read other files ({first})")
+    return QueryError(f"query failed: {first}")
 
 
 def _plain(value: object) -> object:
@@ -84,6 +97,7 @@ def render(columns: list[str], rows: list[tuple], fmt: str) -> str:
     return "\n".join(out) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
 
 
-def run_query(published: Path, sql: str, fmt: str = "table") -> str:
-    columns, rows = fetch(published, sql)
-    return render(columns, rows, fmt)
+def run_query(published: Path, sql: str, fmt: str = "table", limit: int | None = None) -> tuple[str, bool]:
+    """The result rendered, and whether it was cut at ``limit`` rows."""
+    columns, rows, cut = fetch(published, sql, limit)
+    return render(columns, rows, fmt), cut

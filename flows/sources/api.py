@@ -19,7 +19,13 @@ from flows.config import Settings
 from flows.errors import SourceError
 from flows.sources import kolada, scb
 from flows.sources.http import Fetched, Payload, ResponseFormatError
-from flows.sources.landing import LandedFolder, complete_landings, land, read_landed
+from flows.sources.landing import (
+    LandedFolder,
+    LandingError,
+    complete_landings,
+    land,
+    read_landed,
+)
 
 Fetcher = Callable[..., dict[str, list[Fetched]]]
 Decoder = Callable[[Mapping[str, Sequence[Payload]]], dict[str, pd.DataFrame]]
@@ -39,6 +45,7 @@ class SourceResult:
     provisional: bool
     warning: str | None
     retrieved_at: datetime
+    synthetic: bool = False  # replayed from recordings marked synthetic (the demo environment only)
 
 
 def _as_payloads(pages_by_kind: Mapping[str, Sequence[Fetched]]) -> dict[str, list[Payload]]:
@@ -57,29 +64,41 @@ def _decoded(decode: Decoder, payloads: Mapping[str, Sequence[Payload]], where: 
             f"{where}: the answer does not have the expected shape ({type(exc).__name__}: {exc})") from None
 
 
-def _replay(folder: Path, source: str, decode: Decoder) -> tuple[LandedFolder, dict[str, pd.DataFrame]]:
+def _replay(folder: Path, source: str, decode: Decoder,
+            allow_synthetic: bool) -> tuple[LandedFolder, dict[str, pd.DataFrame]]:
     landed = read_landed(folder, source)
+    if landed.synthetic and not allow_synthetic:
+        raise SyntheticRecordingError(
+            f"{folder}: these recorded responses are synthetic demo data (its manifest says \"synthetic\": true); "
+            "a production warehouse never uses them. Point paths.snapshots at recordings of the real source, "
+            "or use the demo configuration (config/demo.toml)")
     return landed, _decoded(decode, landed.payloads, str(folder))
 
 
+class SyntheticRecordingError(LandingError):
+    """Recorded responses marked synthetic, met by a production configuration."""
+
+
 def _fall_back(source: str, settings: Settings, decode: Decoder, error: SourceError) -> SourceResult:
-    """The newest landed copy that replays, else the snapshot folder; provisional, with a warning."""
-    snapshot = settings.path("snapshots") / source
-    candidates = complete_landings(settings.path("landing") / source) + [snapshot]
+    """The newest landed copy that replays, else the snapshot folder (in production only recordings
+    of the real source, never synthetic ones); provisional, with a warning."""
+    snapshots = settings.snapshots_dir
+    snapshot = snapshots / source if snapshots is not None else None
+    candidates = complete_landings(settings.path("landing") / source) + ([snapshot] if snapshot else [])
     problems = []
     for folder in candidates:
         try:
-            landed, tables = _replay(folder, source, decode)
+            landed, tables = _replay(folder, source, decode, settings.is_demo)
         except SourceError as exc:
             problems.append(str(exc))
             continue
         as_of = folder.name if folder != snapshot else landed.completed_at.date().isoformat()
         synthetic = "; SYNTHETIC demo data, not real statistics" if landed.synthetic else ""
         warning = f"{source}: live fetch failed ({error}); using snapshot of {as_of} ({folder}{synthetic})"
-        return SourceResult(source, tables, "fallback", True, warning, landed.completed_at)
+        return SourceResult(source, tables, "fallback", True, warning, landed.completed_at, landed.synthetic)
     raise SourceError(
         f"{source}: live fetch failed ({error}) and nothing to fall back to: "
-        f"{'; '.join(problems) or 'no landed copies and no snapshot'}"
+        f"{'; '.join(problems) or 'no complete landed copies of the real source'}"
     )
 
 
@@ -87,8 +106,8 @@ def _collect(
     source: str, settings: Settings, run_date: date, fetch: Fetcher, decode: Decoder, sleep: Callable[[float], None]
 ) -> SourceResult:
     if settings.mode == "offline":
-        landed, tables = _replay(settings.path("snapshots") / source, source, decode)
-        return SourceResult(source, tables, "snapshot", False, None, landed.completed_at)
+        landed, tables = _replay(settings.path("snapshots") / source, source, decode, settings.is_demo)
+        return SourceResult(source, tables, "snapshot", False, None, landed.completed_at, landed.synthetic)
     try:
         pages = fetch(settings, sleep=sleep)
         tables = _decoded(decode, _as_payloads(pages), source)

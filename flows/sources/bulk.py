@@ -12,12 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from flows.common.hashing import sha256_file
+from flows.common.synthetic import manifest_says_synthetic
 from flows.config import Settings
 from flows.errors import SourceError
 from flows.sources import bolagsverket, scb_bulk
@@ -42,10 +45,14 @@ def _manifest_time(folder: Path) -> datetime:
 
 
 def _parse_bulk_folder(folder: Path, settings: Settings, keep_orgnrs: set[str]) -> dict[str, pd.DataFrame]:
-    """Parse both bulk zips of a landing or snapshot folder (streamed; see bolagsverket.py)."""
+    """Parse both bulk zips of a landing or snapshot folder (streamed; see bolagsverket.py). A folder
+    marked synthetic is refused outside the demo environment."""
     bulk = settings.sources.bulk
     if not (folder / MANIFEST).is_file():
         raise SourceError(f"{folder}: no {MANIFEST}; the bulk-file folder is incomplete")
+    if manifest_says_synthetic(folder / MANIFEST) and not settings.is_demo:
+        raise SourceError(f"{folder}: these bulk files are synthetic demo data (its manifest says \"synthetic\": "
+                          "true); a production warehouse never uses them")
     common = dict(keep_orgnrs=keep_orgnrs, county_postcode_prefixes=bulk.county_postcode_prefixes,
                   county_postorter=bulk.county_postorter, max_member_bytes=bulk.max_member_bytes,
                   max_compression_ratio=bulk.max_compression_ratio)
@@ -99,9 +106,12 @@ def _download(http: HttpClient, url: str, target: Path) -> dict:
 
 
 def _fetch_bulk(settings: Settings, run_date: date) -> Path:
-    folder = settings.path("landing") / BULK / run_date.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / MANIFEST).unlink(missing_ok=True)
+    """Download both zips into a hidden sibling of today's landing folder (``.<date>.partial``): a
+    download that fails or does not parse never touches a complete landing of the same day."""
+    folder = settings.path("landing") / BULK / f".{run_date.isoformat()}.partial"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
     bulk = settings.sources.bulk
     with HttpClient.from_settings(bulk) as http:
         entries = [_download(http, getattr(bulk, key), folder / name) for name, key in BULK_FILES.items()]
@@ -109,25 +119,48 @@ def _fetch_bulk(settings: Settings, run_date: date) -> Path:
     return folder
 
 
+def _settle_landing(partial: Path, final: Path, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Make a downloaded and parsed folder today's landing (replacing an earlier one of the same day)."""
+    old = final.with_name(f".{final.name}.replaced")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(partial, final)
+    shutil.rmtree(old, ignore_errors=True)
+    return {name: frame.assign(_source_file=frame["_source_file"].str.replace(str(partial), str(final), regex=False))
+            for name, frame in tables.items()}
+
+
 def collect_bulk(settings: Settings, run_date: date, keep_orgnrs: set[str]) -> SourceResult:
-    snapshot = settings.path("snapshots") / BULK
+    snapshots = settings.snapshots_dir
+    snapshot = snapshots / BULK if snapshots is not None else None
     if settings.mode == "offline":
+        snapshot = settings.path("snapshots") / BULK
         tables = _parse_bulk_folder(snapshot, settings, keep_orgnrs)
-        return SourceResult(BULK, tables, "snapshot", False, None, _manifest_time(snapshot))
+        return SourceResult(BULK, tables, "snapshot", False, None, _manifest_time(snapshot),
+                            manifest_says_synthetic(snapshot / MANIFEST))
+    final = settings.path("landing") / BULK / run_date.isoformat()
+    partial = final.with_name(f".{final.name}.partial")
     try:
-        folder = _fetch_bulk(settings, run_date)
-        tables = _parse_bulk_folder(folder, settings, keep_orgnrs)
-        return SourceResult(BULK, tables, "live", False, None, _manifest_time(folder))
+        tables = _parse_bulk_folder(_fetch_bulk(settings, run_date), settings, keep_orgnrs)
+        tables = _settle_landing(partial, final, tables)
+        return SourceResult(BULK, tables, "live", False, None, _manifest_time(final))
     except SourceError as exc:
         error = exc
-        # A download that does not parse (an HTML error page saved as .zip) is no fallback for later
-        # nights: without its manifest the folder counts as incomplete.
-        (settings.path("landing") / BULK / run_date.isoformat() / MANIFEST).unlink(missing_ok=True)
-    for folder in [*complete_landings(settings.path("landing") / BULK), snapshot]:
+        # A download that does not parse (an HTML error page saved as .zip) is never kept: it would be
+        # no fallback for later nights, and today's complete landing (if any) stays as it was.
+        shutil.rmtree(partial, ignore_errors=True)
+    problems = []
+    for folder in [*complete_landings(settings.path("landing") / BULK), *([snapshot] if snapshot else [])]:
         try:
             tables = _parse_bulk_folder(folder, settings, keep_orgnrs)
-        except SourceError:
+        except SourceError as exc:
+            problems.append(str(exc))
             continue
-        warning = f"{BULK}: live download failed ({error}); using the bulk files in {folder}"
-        return SourceResult(BULK, tables, "fallback", True, warning, _manifest_time(folder))
-    raise SourceError(f"{BULK}: live download failed ({error}) and there is no earlier copy to fall back to")
+        synthetic = manifest_says_synthetic(folder / MANIFEST)
+        warning = (f"{BULK}: live download failed ({error}); using the bulk files in {folder}"
+                   + ("; SYNTHETIC demo data, not real registers" if synthetic else ""))
+        return SourceResult(BULK, tables, "fallback", True, warning, _manifest_time(folder), synthetic)
+    raise SourceError(f"{BULK}: live download failed ({error}) and there is no earlier copy of the real files "
+                      f"to fall back to{': ' + '; '.join(problems) if problems else ''}")

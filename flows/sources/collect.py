@@ -28,6 +28,11 @@ class ExternalData:
     results: dict[str, SourceResult]
 
     @property
+    def synthetic(self) -> list[str]:
+        """Sources replayed from recordings marked synthetic (the demo environment only)."""
+        return sorted(name for name, r in self.results.items() if r.synthetic)
+
+    @property
     def warnings(self) -> list[str]:
         return [r.warning for r in self.results.values() if r.provisional and r.warning]
 

@@ -1,7 +1,7 @@
 """Open the warehouse and ask the published database what it already holds.
 
 The published file is only ever opened read-only here; a run writes a separate build file
-(``flows.warehouse.publish``). Paths of the build and last-good copies are derived from the
+(``flows.warehouse.publish``). Paths of the build files are derived from the
 published path so that every module agrees on them.
 """
 
@@ -24,10 +24,6 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         raise WarehouseError(f"{path}: cannot open the database: {exc}") from None
-
-
-def last_good_path(published: Path) -> Path:
-    return published.with_name(published.stem + ".last-good" + published.suffix)
 
 
 def build_path(published: Path, run_id: str) -> Path:
@@ -62,6 +58,64 @@ def registered_orgnrs(published: Path) -> set[str]:
         if not exists:
             return set()
         return {r[0] for r in con.execute("select distinct org_nr from raw.enterprises").fetchall()}
+    finally:
+        con.close()
+
+
+def register_rows(published: Path, datasets: tuple[str, ...]) -> dict[tuple[str, str], int]:
+    """Current rows of each full register in the published database: ``(dataset, kommunkod) -> rows``
+    of the deliveries that are loaded and not superseded."""
+    if not published.exists():
+        return {}
+    con = connect(published, read_only=True)
+    try:
+        counts: dict[tuple[str, str], int] = {}
+        for name in datasets:
+            if not _has_table(con, "raw", name) or not _has_table(con, "meta", "files"):
+                continue
+            for code, rows in con.execute(
+                    f"select f.municipality_code, count(r._file_id) from meta.files as f "
+                    f"left join {qualified('raw', name)} as r on r._file_id = f.file_id "
+                    "where f.dataset = ? and f.status = 'loaded' and f.superseded_by is null group by 1",
+                    [name]).fetchall():
+                counts[(name, code)] = rows
+        return counts
+    finally:
+        con.close()
+
+
+def provenance(con: duckdb.DuckDBPyConnection) -> dict:
+    """The one row of ``meta.provenance`` (empty before the first build or in an older database)."""
+    if not _has_table(con, "meta", "provenance"):
+        return {}
+    cursor = con.execute("select * from meta.provenance limit 1")
+    row = cursor.fetchone()
+    return dict(zip([d[0] for d in cursor.description], row)) if row else {}
+
+
+def published_provenance(published: Path) -> dict:
+    con = connect(published, read_only=True)
+    try:
+        return provenance(con)
+    finally:
+        con.close()
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                       [schema, table]).fetchone()[0] > 0
+
+
+def latest_run(published: Path) -> tuple[str, str] | None:
+    """``(run_id, status)`` of the newest run the published database records."""
+    if not published.exists():
+        return None
+    con = connect(published, read_only=True)
+    try:
+        if not _has_table(con, "meta", "runs"):
+            return None
+        return con.execute("select run_id, status from meta.runs order by started_at desc, run_id desc limit 1"
+                           ).fetchone()
     finally:
         con.close()
 

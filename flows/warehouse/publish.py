@@ -1,9 +1,10 @@
-"""Build in a new file, publish atomically, keep the previous database.
+"""Build in a new file, publish atomically, keep the earlier databases.
 
 A run never writes the published file. It copies the published database (or starts empty) to a
 build file next to it, loads and transforms there, and only then publishes with ``os.replace``:
 readers who opened the old file keep reading their copy, new readers see the new one, and nobody
-ever sees a half-built database. The previous published file is kept as the last good copy.
+ever sees a half-built database. Each published file is kept as a generation
+(``flows.warehouse.generations``) for ``socek restore``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from flows.common import faults
 from flows.errors import WarehouseError
-from flows.warehouse.database import build_path, last_good_path
+from flows.warehouse import generations
+from flows.warehouse.database import build_path
 
 
 def start_build(published: Path, run_id: str, full_rebuild: bool = False) -> Path:
@@ -44,29 +46,22 @@ def remove_stale_builds(published: Path) -> list[Path]:
     disk. Call it only while holding the run lock: a running build is indistinguishable.
     """
     patterns = (f"{published.stem}.build-*{published.suffix}", f"{published.stem}.build-*{published.suffix}.wal",
-                last_good_path(published).name + ".tmp")
+                f"{generations.GENERATIONS}/*.partial")
     removed = [p for pattern in patterns for p in sorted(published.parent.glob(pattern)) if p.is_file()]
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
 
 
-def publish(build: Path, published: Path) -> None:
-    """Atomically make ``build`` the published database, keeping the old one as last good.
+def publish(build: Path, published: Path, run_id: str, keep_generations: int = 7) -> Path:
+    """Atomically make ``build`` the published database and keep it as the generation of ``run_id``.
 
-    The old file is hard-linked (or copied) to the last-good name first, then ``os.replace`` swaps
-    the new file in: at every instant the published name points at a complete database.
+    ``os.replace`` swaps the new file in: at every instant the published name points at a complete
+    database. The file published before stays in ``generations/`` (it is made a generation first if
+    it is not one yet); the oldest generations beyond ``keep_generations`` are removed afterwards.
     """
     try:
-        if published.exists():
-            last_good = last_good_path(published)
-            staging = last_good.with_name(last_good.name + ".tmp")
-            staging.unlink(missing_ok=True)
-            try:
-                os.link(published, staging)
-            except OSError:
-                shutil.copyfile(published, staging)
-            os.replace(staging, last_good)
+        generations.keep_current(published)
         faults.checkpoint("publish")  # the crash tests kill the run here: the old file stays published
         _fsync(build)
         os.replace(build, published)
@@ -74,6 +69,17 @@ def publish(build: Path, published: Path) -> None:
     except OSError as exc:
         raise WarehouseError(f"cannot publish {build} as {published}: {exc.strerror or exc}; "
                              "the previously published database is unchanged") from None
+    try:
+        kept = generations.keep(published, run_id)
+        generations.prune(published, keep_generations)
+    except OSError as exc:  # the database is published; only its copy for `socek restore` is missing
+        raise GenerationError(f"published {published}, but could not keep it in "
+                              f"{generations.generations_dir(published)}: {exc.strerror or exc}") from None
+    return kept
+
+
+class GenerationError(WarehouseError):
+    """The database was published, but keeping it as a generation failed."""
 
 
 def _fsync(path: Path) -> None:

@@ -1,4 +1,4 @@
--- meta.source_status: how each regional or national source was obtained by the latest run: live,
+-- meta.source_status: how each regional or national source was obtained for the published build: live,
 -- replayed snapshot, or fallback to an older snapshot after a failure (values then flagged P).
 -- Grain: source.
 create table if not exists meta.source_status (

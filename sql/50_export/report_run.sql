@@ -1,15 +1,17 @@
 -- export.report_run: the run whose data the council report shows, for its "Metod och källor" section:
--- the latest run that published data (succeeded or completed with warnings). A failed run is recorded
+-- the run that built the data (meta.provenance.run_id), else the latest run that published data
+-- (succeeded or completed with warnings). A failed run is recorded
 -- on the last good database without changing its data, so it is not the run behind the figures.
 -- Falls back to the latest run of any status when no run succeeded. Carries the settings the report
 -- states in its method section (reporting years, disclosure thresholds). Grain: one row (none before
--- the first run). Sources: meta.runs, meta.parameters.
+-- the first run). Sources: meta.runs, meta.provenance, meta.parameters.
 create or replace view export.report_run as
 with ranked as (
     select
         *,
         row_number() over (
-            order by status in ('succeeded', 'warnings') desc, started_at desc, run_id desc
+            order by run_id in (select run_id from meta.provenance) desc,
+                     status in ('succeeded', 'warnings') desc, started_at desc, run_id desc
         ) as rank
     from meta.runs
 ),

@@ -156,3 +156,35 @@ class ScriptedServer:
                 return
 
         return _Handler
+
+
+def _request_key(method: str, target: str, body: object) -> tuple[str, str, str]:
+    return method, target, json.dumps(body, sort_keys=True)
+
+
+def recorded_answers(*folders) -> dict[tuple[str, str, str], bytes]:
+    """``(method, path?query, body) -> bytes`` of every request recorded in landing/snapshot folders."""
+    from flows.sources.landing import MANIFEST
+
+    answers = {}
+    for folder in folders:
+        for entry in json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]:
+            parts = urlsplit(entry["url"])
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            answers[_request_key(entry["method"], target, entry["body"])] = (folder / entry["file"]).read_bytes()
+    return answers
+
+
+def serve_recording(server: ScriptedServer, *folders, down: Callable[[], bool] = lambda: False) -> None:
+    """Answer each request recorded in the folders with its recorded bytes (as the live source would);
+    while ``down()`` is true, answer 503 instead."""
+    answers = recorded_answers(*folders)
+
+    def answer(request: RecordedRequest) -> Reply:
+        if down():
+            return Reply(status=503, body="Service Unavailable", content_type="text/plain")
+        key = _request_key(request.method, request.target, request.json)
+        return Reply(body=answers[key]) if key in answers else Reply(status=404, body=f"not recorded: {key}")
+
+    server.route("/", answer, method="GET")
+    server.route("/", answer, method="POST")

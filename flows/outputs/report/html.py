@@ -13,6 +13,8 @@ import html
 import math
 from datetime import date, datetime
 
+from flows.common.synthetic import SYNTHETIC_BANNER
+
 NBSP = "\u00a0"  # thousands separator and before units, so "1 234 kr" never breaks across lines
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
           "oktober", "november", "december")
@@ -204,8 +206,20 @@ footer.report-foot { margin-top: 3rem; border-top: 1px solid var(--line); paddin
 """
 
 
-def page(title: str, body: str, lang: str = "sv") -> str:
-    """The whole document: self-contained, no scripts, no external references."""
+def page(title: str, body: str, lang: str = "sv", *, run_id: str | None = None, synthetic: bool = False) -> str:
+    """The whole document: self-contained, no scripts, no external references.
+
+    ``run_id`` (the run that built the data) goes into ``<meta name="socek:run_id">``, so a stale
+    report can be told from a current one. ``synthetic`` puts the banner "Fiktiva data – demo" at the
+    top of the page and, fixed, on every printed page.
+    """
+    stamp = f"<meta name=\"socek:run_id\" content=\"{esc(run_id)}\">\n" if run_id else ""
+    banner = ""
+    if synthetic:
+        stamp += "<meta name=\"socek:synthetic\" content=\"true\">\n"
+        banner = (f"<div class=\"synthetic-banner\" role=\"note\"><strong>{esc(SYNTHETIC_BANNER)}</strong>: "
+                  "alla siffror i denna rapport är påhittade (syntetiska demodata), inte verkliga uppgifter."
+                  "</div>\n")
     return (
         "<!DOCTYPE html>\n"
         f"<html lang=\"{esc(lang)}\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -213,6 +227,15 @@ def page(title: str, body: str, lang: str = "sv") -> str:
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "img-src data:\">\n"
         "<link rel=\"icon\" href=\"data:,\">\n"
-        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n"
-        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        f"{stamp}<title>{esc(title)}</title>\n<style>{CSS}{BANNER_CSS if synthetic else ''}</style>\n</head>\n"
+        f"<body>\n{banner}<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
+
+
+# The demo's banner: on screen at the top of the page; in print at the top of the first page and, as a
+# page margin box, in the top margin of every printed page (never over the text).
+BANNER_CSS = (".synthetic-banner{background:#b00020;color:#fff;padding:.5em 1em;text-align:center;"
+              "font-size:1.05em;position:sticky;top:0;z-index:10}"
+              "@media print{.synthetic-banner{position:static}}"
+              "@page{@top-center{content:\"FIKTIVA DATA – demo: påhittade siffror, inte verkliga uppgifter\";"
+              "color:#b00020;font-weight:bold;font-size:10pt}}")
