@@ -33,6 +33,8 @@ from flows.common.hashing import sha256_file
 from flows.config import Settings
 from flows.datasets import DATASETS, Dataset
 from flows.errors import InboxError
+from flows.intake.profiles import DEFAULT_PROFILE_DIR
+from flows.intake.table import ReadLimits
 from flows.quality.validate import QUARANTINE_COLUMNS, RESULT_COLUMNS
 
 # Columns of a canonical frame that are not loaded into raw.* (the rows as delivered stay in the
@@ -133,6 +135,8 @@ class UnitOptions:
     last_year: int
     partitions_dir: str
     chunk_rows: int = 400_000
+    profile_dirs: tuple[str, ...] = ()  # where publisher profiles are found (default: the shipped ones)
+    limits: ReadLimits = ReadLimits()
 
 
 @dataclass
@@ -189,6 +193,13 @@ def _rejected(record: FileRecord, rule: str, reason: str, rows: int) -> pd.DataF
     return pd.DataFrame([(record.file_id, None, record.dataset, rule, reason, None)], columns=QUARANTINE_COLUMNS)
 
 
+def read_limits(settings: Settings) -> ReadLimits:
+    """The configured limits on one delivered file (``[intake]``)."""
+    limits = settings.intake
+    return ReadLimits(max_bytes=limits.max_file_bytes, max_unpacked_bytes=limits.max_unpacked_bytes,
+                      max_compression_ratio=limits.max_compression_ratio)
+
+
 def partitions_root(settings: Settings) -> Path:
     folder = settings.runner.partitions_dir
     return folder if folder.is_absolute() else settings.root / folder
@@ -205,7 +216,8 @@ def plan(settings: Settings, known: pd.DataFrame) -> Intake:
     if not inbox_dir.is_dir():
         result.warnings.append(f"inbox {inbox_dir} does not exist: no municipal data read")
         return result
-    found = discovery.discover(inbox_dir, settings.municipality_codes, settings.datasets)
+    found = discovery.discover(inbox_dir, settings.municipality_codes, settings.datasets,
+                               profiles_dir=settings.profile_dirs)
     for refused in (d for d in found if not d.accepted):
         result.not_read.append({"path": str(refused.path), "reason": refused.refused})
         result.warnings.append(f"{refused.path}: not read: {refused.refused}")
@@ -284,7 +296,8 @@ def process_unit(unit: Unit, options: UnitOptions) -> UnitResult:
         started = time.process_time()
         try:
             table = read_delivery(Path(item.path), item.dataset, item.profile_name, item.municipality_code,
-                                  options.hash_key)
+                                  options.hash_key, limits=options.limits,
+                                  profiles_dir=[Path(d) for d in options.profile_dirs] or DEFAULT_PROFILE_DIR)
         except InboxError as exc:
             # The whole file is quarantined; rows that could be read count as read and quarantined.
             out.quarantine.setdefault(item.dataset, []).append(_rejected(record, exc.rule, str(exc), exc.rows_read))
@@ -397,7 +410,8 @@ def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | N
     root.mkdir(parents=True, exist_ok=True)
     options = UnitOptions(hash_key=hash_key, municipality_codes=list(settings.municipality_codes),
                           last_year=settings.thresholds.last_year, partitions_dir=str(root),
-                          chunk_rows=settings.runner.chunk_rows)
+                          chunk_rows=settings.runner.chunk_rows,
+                          profile_dirs=tuple(str(d) for d in settings.profile_dirs), limits=read_limits(settings))
     run = mapper or default_mapper(settings, result.units)
     merge(result, run(result.units, options))
     return result
