@@ -93,6 +93,23 @@ def cmd_query(args) -> int:
     return EXIT_OK
 
 
+def cmd_template(args) -> int:
+    """Write the Excel template of one register, or of every register (``all``) into a folder."""
+    settings = _settings(args)
+    from flows.intake.templates import default_file_name, template_datasets, write_template
+
+    if args.dataset == "all":
+        folder = Path(args.out or ".")
+        written = [write_template(name, folder / default_file_name(name), settings.municipality_codes)
+                   for name in template_datasets()]
+    else:
+        out = Path(args.out) if args.out else Path(default_file_name(args.dataset))
+        written = [write_template(args.dataset, out, settings.municipality_codes)]
+    for path in written:
+        print(f"template: {path}")
+    return EXIT_OK
+
+
 def cmd_validate(args) -> int:
     settings = _settings(args)
     from flows.intake.validate_file import validate_file
@@ -158,13 +175,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("query", cmd_query, "run SQL against the published database (read-only)")
     p.add_argument("sql")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    datasets, profiles, registers = _choices()
     p = add("validate", cmd_validate, "check one file against its dataset contract without loading it")
-    p.add_argument("file")
-    p.add_argument("--dataset", required=True)
-    p.add_argument("--profile")
-    p.add_argument("--municipality")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--write-canonical", metavar="OUT.csv")
+    p.add_argument("file", help="the delivered file (CSV, XLSX or JSON)")
+    p.add_argument("--dataset", choices=datasets, metavar="DATASET",
+                   help="what the file holds; default: its inbox folder's name. One of: " + ", ".join(datasets))
+    p.add_argument("--profile", metavar="PROFILE",
+                   help="publisher profile; default: the one the inbox would use (inbox/<kommunkod>/profiles.toml). "
+                        f"Shipped: {', '.join(profiles)}; or your own in paths.profiles (config/profiles)")
+    p.add_argument("--municipality", metavar="KOMMUNKOD",
+                   help="kommunkod of a configured municipality; default: from the file's path")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--write-canonical", metavar="OUT.csv", help="also write the rows as read, in canonical columns")
+    p = add("template", cmd_template, "write the Excel template (Swedish) of a register the municipality keeps")
+    p.add_argument("dataset", choices=[*registers, "all"], metavar="DATASET",
+                   help=f"one of: {', '.join(registers)}; or all (every template into the folder --out)")
+    p.add_argument("--out", metavar="FILE.xlsx", help="where to write (default: <register>-mall.xlsx here)")
     p = add("export", cmd_export, "rebuild the regional delivery from the published database")
     p.add_argument("--municipality")
     p.add_argument("--year", type=int)
@@ -173,6 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="report year (default: the latest year with data)")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF even when Chromium is installed")
     return parser
+
+
+def _choices() -> tuple[list[str], list[str], list[str]]:
+    """The valid values the options' help lists: datasets, shipped profiles, registers with a template."""
+    from flows.common.resources import PROFILES_DIR
+    from flows.datasets import DATASETS
+    from flows.intake.templates import template_datasets
+
+    return list(DATASETS), sorted(path.stem for path in PROFILES_DIR.glob("*.toml")), template_datasets()
 
 
 def main(argv: list[str] | None = None) -> int:
