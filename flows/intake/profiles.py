@@ -217,7 +217,7 @@ class Profile(StrictModel):
         profile lists, or, for a column it does not list, its own name and its Swedish label."""
         names = self.headers_for(column)
         swedish = label(dataset, column)
-        if column not in self.columns and swedish is not None and swedish not in names:
+        if column not in self.columns and swedish is not None and header_key(swedish) not in map(header_key, names):
             names.append(swedish)
         return names
 

@@ -18,9 +18,15 @@ from pathlib import Path
 import pandas as pd
 
 from flows.config import Settings
-from flows.datasets import DATASETS
+from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT
 from flows.errors import InboxError
-from flows.intake.canonical import MissingColumnError, match_columns, read_delivery
+from flows.intake.canonical import (
+    LEVERANTOR_ID_KIND,
+    MissingColumnError,
+    match_columns,
+    read_delivery,
+    to_canonical,
+)
 from flows.intake.deliveries import read_limits
 from flows.intake.discovery import inbox_profile
 from flows.intake.formats import read_table
@@ -29,6 +35,7 @@ from flows.intake.pseudonymise import load_hash_key
 from flows.quality.validate import validate_batch
 
 INTERNAL = ("_file_id", "_extra", "_original")
+_CANONICAL = {DATE: r"\d{4}-\d{2}-\d{2}", DECIMAL: r"-?\d+(?:\.\d+)?", INT: r"-?\d+", BOOL: r"true|false"}
 
 
 def validate_file(settings: Settings, path: Path, dataset: str | None = None, *, profile: str | None = None,
@@ -95,8 +102,11 @@ def _inbox_choice(settings: Settings, path: Path, dataset: str, municipality: st
     return name, str(chooser) if chooser else f"default (no {inbox / municipality / 'profiles.toml'})"
 
 
-def closest_profiles(settings: Settings, path: Path, dataset: str) -> list[tuple[str, int, list[str]]]:
-    """Every profile for the dataset, best first: (name, required columns found, names missing)."""
+def closest_profiles(settings: Settings, path: Path, dataset: str,
+                     hash_key: bytes | None = None) -> list[tuple[str, int, list[str]]]:
+    """Every profile for the dataset, best first: (name, required columns found, names missing);
+    among profiles that miss nothing, the one that leaves fewest cells unreadable, then the one that
+    reads most of the file's columns."""
     ranked = []
     raw_by_sheet: dict[str | None, object] = {}
     for name, candidate in load_profiles(settings.profile_dirs).items():
@@ -112,17 +122,38 @@ def closest_profiles(settings: Settings, path: Path, dataset: str) -> list[tuple
         if raw is None:
             continue
         sources, missing = match_columns(raw.headers, candidate, DATASETS[dataset])
-        found = sum(1 for column, header in sources.items() if header is not None
-                    and column in DATASETS[dataset].required_columns)
-        ranked.append((name, found, [column.name for column in missing]))
-    return sorted(ranked, key=lambda item: (len(item[2]), -item[1], item[0]))
+        found = [column for column, header in sources.items() if header is not None]
+        required = sum(1 for column in found if column in DATASETS[dataset].required_columns)
+        misread = _misread(raw, candidate, dataset, hash_key) if not missing else 0
+        ranked.append((name, required, [column.name for column in missing], misread, len(found)))
+    ranked.sort(key=lambda item: (len(item[2]), -item[1], item[3], -item[4], item[0]))
+    return [(name, required, missing) for name, required, missing, _, _ in ranked]
+
+
+def _misread(raw, profile, dataset: str, hash_key: bytes | None) -> int:
+    """How many typed cells a profile leaves unreadable (dates, numbers, yes/no, supplier ids): the
+    tie-break between profiles that all find the columns."""
+    try:
+        frame = to_canonical(raw, profile, dataset, municipality_code="0000", hash_key=hash_key).frame
+    except InboxError:
+        return len(raw.frame) * len(raw.headers)
+    bad = 0
+    for column in DATASETS[dataset].delivered_columns:
+        pattern = _CANONICAL.get(column.type)
+        if pattern is not None:
+            values = frame[column.name].dropna()
+            bad += int((~values.str.fullmatch(pattern)).sum())
+    if LEVERANTOR_ID_KIND in frame:
+        bad += int((frame[LEVERANTOR_ID_KIND] == "invalid").sum())
+    return bad
 
 
 def _advice(settings: Settings, path: Path, dataset: str, tried: str) -> list[str]:
     """What to try when the chosen profile does not fit: a profile that does, or the closest one,
     and the command that proposes a new profile."""
     lines = []
-    ranked = [item for item in closest_profiles(settings, path, dataset) if item[0] != tried]
+    key = load_hash_key(settings.path("secrets"))
+    ranked = [item for item in closest_profiles(settings, path, dataset, key) if item[0] != tried]
     fitting = [name for name, _, missing in ranked if not missing]
     if fitting:
         lines.append(f"  profile(s) that read every required column of this file: {', '.join(fitting)}; try "
