@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -33,6 +33,7 @@ from flows.common.hashing import sha256_file
 from flows.config import Settings
 from flows.datasets import DATASETS, Dataset
 from flows.errors import InboxError
+from flows.intake.feeds import FeedDelivery
 from flows.intake.profiles import DEFAULT_PROFILE_DIR
 from flows.intake.table import ReadLimits
 from flows.quality.validate import QUARANTINE_COLUMNS, RESULT_COLUMNS
@@ -207,27 +208,30 @@ def partitions_root(settings: Settings) -> Path:
 
 # --- planning (in the flow: discovery, hashing, duplicates) ---------------------------------------
 
-def plan(settings: Settings, known: pd.DataFrame) -> Intake:
-    """Find the new deliveries, hash them, record duplicates, and cut the rest into units."""
+def plan(settings: Settings, known: pd.DataFrame, feeds: Sequence[FeedDelivery] = ()) -> Intake:
+    """Find the new deliveries (the inbox's and the landed ``feeds``), hash them, record duplicates,
+    and cut the rest into units."""
     from flows.intake import discovery
 
     inbox_dir = settings.path("inbox")
     result = Intake()
-    if not inbox_dir.is_dir():
+    found: list = []
+    if inbox_dir.is_dir():
+        found = discovery.discover(inbox_dir, settings.municipality_codes, settings.datasets,
+                                   profiles_dir=settings.profile_dirs)
+    elif not feeds:
         result.warnings.append(f"inbox {inbox_dir} does not exist: no municipal data read")
         return result
-    found = discovery.discover(inbox_dir, settings.municipality_codes, settings.datasets,
-                               profiles_dir=settings.profile_dirs)
     for refused in (d for d in found if not d.accepted):
         result.not_read.append({"path": str(refused.path), "reason": refused.refused})
         result.warnings.append(f"{refused.path}: not read: {refused.refused}")
-    deliveries = [d for d in found if d.accepted]
+    deliveries = [(d, d.path.relative_to(inbox_dir).as_posix()) for d in found if d.accepted]
+    deliveries += [(feed.delivery, feed.record_path) for feed in feeds]
     result.files_seen = len(deliveries)
     known_pairs = set(zip(known["path"], known["sha256"]))
     known_by_sha = dict(zip(known["sha256"], known["path"]))
     units: dict[str, Unit] = {}
-    for delivery in deliveries:
-        relative = delivery.path.relative_to(inbox_dir).as_posix()
+    for delivery, relative in deliveries:
         sha = sha256_file(delivery.path)
         if (relative, sha) in known_pairs:
             continue
@@ -394,13 +398,14 @@ def pack(units: list[Unit], bins: int) -> list[Unit]:
 
 
 def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | None,
-                    mapper: Mapper | None = None) -> Intake:
-    """Plan the new deliveries, then read and validate them unit by unit (in parallel).
+                    mapper: Mapper | None = None, feeds: Sequence[FeedDelivery] = ()) -> Intake:
+    """Plan the new deliveries (inbox and landed ``feeds``), then read and validate them unit by unit
+    (in parallel).
 
     The validated rows go to Parquet partitions under ``[runner] partitions_dir``; the returned
     ``Intake`` holds the file records, quarantine and validation results per dataset.
     """
-    result = plan(settings, known)
+    result = plan(settings, known, feeds)
     root = partitions_root(settings)
     result.partitions_dir = root
     if root.exists():
