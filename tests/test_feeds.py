@@ -5,6 +5,7 @@ as the same data dropped in the inbox, and the second night with an unchanged fe
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -84,7 +85,9 @@ def feed_config(folder: Path, url: str, kind: str = "rowstore") -> Path:
     anchor = 'code = "1864"\nname = "Ljusnarsberg"\nkolada_code = "1864"\nscb_code = "1864"\n'
     assert anchor in text
     text = text.replace(anchor, anchor + feed)
-    text += "\n[sources.feeds]\nbackoff_seconds = 0\nmax_retries = 3\ntimeout_seconds = 5\n"
+    fast = "[sources.feeds]\nbackoff_seconds = 0\nmax_retries = 3\ntimeout_seconds = 5\n\n"
+    text, replaced = re.subn(r"\[sources\.feeds\]\n(?:(?!\[).*\n)*", fast, text)
+    assert replaced == 1
     config.write_text(text, encoding="utf-8")
     return config
 
