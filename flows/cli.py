@@ -118,6 +118,52 @@ def cmd_query(args) -> int:
     return EXIT_OK
 
 
+def cmd_profile_infer(args) -> int:
+    """Propose a publisher profile for an unknown file: evidence and misfits printed, TOML written."""
+    settings = _settings(args)
+    from flows.intake.deliveries import read_limits
+    from flows.intake.infer import infer_profile
+    from flows.intake.infer_report import proposal_report, proposal_toml
+
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not args.force:
+        print(f"socek: {out} exists; choose another --out or add --force to replace it", file=sys.stderr)
+        return EXIT_USAGE
+    proposal = infer_profile(Path(args.file), args.dataset, name=out.stem if out else None,
+                             municipality_codes=settings.municipality_codes, limits=read_limits(settings))
+    text = proposal_toml(proposal)
+    print(proposal_report(proposal))
+    if out is None:
+        print("\n# --- proposed profile (write it with --out config/profiles/<name>.toml) ---\n" + text, end="")
+        return EXIT_OK
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"\nwrote {out}; review it, then: socek validate {args.file} --dataset {args.dataset} "
+          f"--profile {proposal.name}")
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    """Write the Excel template of one register, or of every register (``all``) into a folder."""
+    settings = _settings(args)
+    from flows.intake.templates import (
+        default_file_name,
+        template_datasets,
+        write_template,
+    )
+
+    if args.dataset == "all":
+        folder = Path(args.out or ".")
+        written = [write_template(name, folder / default_file_name(name), settings.municipality_codes)
+                   for name in template_datasets()]
+    else:
+        out = Path(args.out) if args.out else Path(default_file_name(args.dataset))
+        written = [write_template(args.dataset, out, settings.municipality_codes)]
+    for path in written:
+        print(f"template: {path}")
+    return EXIT_OK
+
+
 def cmd_validate(args) -> int:
     settings = _settings(args)
     from flows.intake.validate_file import validate_file
@@ -244,13 +290,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--limit", type=int, default=DEFAULT_QUERY_LIMIT,
                    help="at most this many rows (default: %(default)s); a longer result is cut, and says so")
+    datasets, profiles, registers = _choices()
     p = add("validate", cmd_validate, "check one file against its dataset contract without loading it")
-    p.add_argument("file")
-    p.add_argument("--dataset", required=True)
-    p.add_argument("--profile")
-    p.add_argument("--municipality")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--write-canonical", metavar="OUT.csv")
+    p.add_argument("file", help="the delivered file (CSV, XLSX or JSON)")
+    p.add_argument("--dataset", choices=datasets, metavar="DATASET",
+                   help="what the file holds; default: its inbox folder's name. One of: " + ", ".join(datasets))
+    p.add_argument("--profile", metavar="PROFILE",
+                   help="publisher profile; default: the one the inbox would use (inbox/<kommunkod>/profiles.toml). "
+                        f"Shipped: {', '.join(profiles)}; or your own in paths.profiles (config/profiles)")
+    p.add_argument("--municipality", metavar="KOMMUNKOD",
+                   help="kommunkod of a configured municipality; default: from the file's path")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--write-canonical", metavar="OUT.csv", help="also write the rows as read, in canonical columns")
+    p = add("profile", lambda args: EXIT_USAGE, "publisher profiles: propose one for an unknown file (profile infer)")
+    infer = p.add_subparsers(dest="profile_command", required=True).add_parser(
+        "infer", help="propose a profile for a file: settings with their evidence, and the rows that do not fit")
+    infer.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="pipeline configuration (TOML)")
+    infer.set_defaults(func=cmd_profile_infer)
+    infer.add_argument("file", help="the file to read (CSV, XLSX or JSON)")
+    infer.add_argument("--dataset", required=True, choices=datasets, metavar="DATASET",
+                       help="what the file holds, one of: " + ", ".join(datasets))
+    infer.add_argument("--out", metavar="config/profiles/NAME.toml",
+                       help="write the proposal there (its name is the file name); default: print it. "
+                            "config/profiles is searched before the shipped profiles (paths.profiles)")
+    infer.add_argument("--force", action="store_true", help="replace an existing --out file")
+    p = add("template", cmd_template, "write the Excel template (Swedish) of a register the municipality keeps")
+    p.add_argument("dataset", choices=[*registers, "all"], metavar="DATASET",
+                   help=f"one of: {', '.join(registers)}; or all (every template into the folder --out)")
+    p.add_argument("--out", metavar="FILE.xlsx", help="where to write (default: <register>-mall.xlsx here)")
     p = add("export", cmd_export, "rebuild the regional delivery from the published database")
     p.add_argument("--municipality", help="kommunkod, or the region's code for the county delivery (default: all)")
     p.add_argument("--year", type=int, help="one year only, in its own folder <kommun>-<day>-only-<year>")
@@ -269,6 +336,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("accept", cmd_accept, "confirm a held-back register delivery (it empties or shrinks its register)")
     p.add_argument("file", help="the delivery in the inbox, as named in the warning")
     return parser
+
+
+def _choices() -> tuple[list[str], list[str], list[str]]:
+    """The valid values the options' help lists: datasets, shipped profiles, registers with a template."""
+    from flows.common.resources import PROFILES_DIR
+    from flows.datasets import DATASETS
+    from flows.intake.templates import template_datasets
+
+    return list(DATASETS), sorted(path.stem for path in PROFILES_DIR.glob("*.toml")), template_datasets()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from flows.common.resources import DEFAULTS_DIR, DEMO_SNAPSHOTS_DIR
+from flows.common.resources import DEFAULTS_DIR, DEMO_SNAPSHOTS_DIR, PROFILES_DIR
 from flows.common.toml_files import StrictModel, describe_key_error, read_toml
 from flows.datasets import DATASETS
 from flows.errors import ConfigError
@@ -50,6 +50,32 @@ class Paths(StrictModel):
     snapshots: Path | None = None
     secrets: Path = Path(".secrets/socek.toml")
     lock: Path = Path("warehouse/.socek.lock")
+    # An operator's own publisher profiles, searched before the shipped ones (socek profile infer --out).
+    profiles: Path = Path("config/profiles")
+
+
+class Feed(StrictModel):
+    """A municipality's register published on the web, fetched every night as a delivery."""
+
+    dataset: str
+    url: str
+    kind: Literal["rowstore", "csv", "xlsx"] = Field(description="EntryScape rowstore JSON, or one CSV/XLSX file")
+    profile: str = "canonical"
+    page_size: int = Field(500, ge=1, le=10_000, description="rowstore rows per request (_limit)")
+
+    @field_validator("dataset")
+    @classmethod
+    def _known_dataset(cls, value: str) -> str:
+        if value not in DATASETS:
+            raise ValueError(f"unknown dataset {value!r}; known: {', '.join(DATASETS)}")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not re.match(r"https?://[^/\s]+", value):
+            raise ValueError(f"must be an http:// or https:// address, got {value!r}")
+        return value
 
 
 class Municipality(StrictModel):
@@ -57,6 +83,16 @@ class Municipality(StrictModel):
     name: str
     kolada_code: str
     scb_code: str
+    feeds: list[Feed] = Field(default_factory=list)
+
+    @field_validator("feeds")
+    @classmethod
+    def _one_feed_per_dataset(cls, value: list[Feed]) -> list[Feed]:
+        datasets = [feed.dataset for feed in value]
+        twice = sorted({d for d in datasets if datasets.count(d) > 1})
+        if twice:
+            raise ValueError(f"more than one feed for {twice}; a municipality has one feed per dataset")
+        return value
 
     @field_validator("code", "kolada_code", "scb_code")
     @classmethod
@@ -154,10 +190,25 @@ class BulkSettings(HttpSettings):
     county_postorter: list[str] = Field(default_factory=list)
 
 
+class FeedSettings(HttpSettings):
+    """How municipal feeds ([[municipalities.feeds]]) are fetched."""
+
+    max_pages: int = Field(10_000, ge=1, description="a rowstore with more pages is refused (a loop guard)")
+
+
 class Sources(StrictModel):
     kolada: KoladaSettings = KoladaSettings()
     scb: ScbSettings = ScbSettings()
     bulk: BulkSettings = BulkSettings()
+    feeds: FeedSettings = FeedSettings()
+
+
+class IntakeSettings(StrictModel):
+    """Limits on one delivered file (the XLSX limits mirror the bulk zips': a workbook is a zip)."""
+
+    max_file_bytes: int = Field(1 << 30, gt=0, description="largest delivered file")
+    max_unpacked_bytes: int = Field(1 << 30, gt=0, description="largest XLSX workbook once unpacked")
+    max_compression_ratio: float = Field(200.0, gt=1, description="refuse XLSX zip bombs")
 
 
 class WarehouseSettings(StrictModel):
@@ -206,6 +257,7 @@ class Settings(StrictModel):
     runner: Runner = Runner()
     warehouse: WarehouseSettings = WarehouseSettings()
     report: ReportSettings = ReportSettings()
+    intake: IntakeSettings = IntakeSettings()
     # Where the settings were read from; set by load_config, never by the file itself.
     source_file: Path | None = Field(default=None, exclude=True)
     root: Path = Field(default=Path("."), exclude=True)
@@ -273,6 +325,11 @@ class Settings(StrictModel):
                 return m
         known = ", ".join(self.municipality_codes)
         raise ConfigError(f"municipality {code!r} is not configured (known: {known})")
+
+    @property
+    def profile_dirs(self) -> list[Path]:
+        """Where publisher profiles are looked up: the operator's folder first, then the shipped one."""
+        return [self.path("profiles"), PROFILES_DIR]
 
     def path(self, name: str) -> Path:
         """An entry of ``[paths]`` resolved against the project root."""

@@ -297,6 +297,9 @@ def test_no_personnummer_survives_in_any_written_form(tmp_path_factory, case):
     for column in table.frame.columns:
         for cell in map(str, table.frame[column].tolist()):
             assert form not in cell
+            # A pseudonym's hex digest may by chance hold a digit run shaped like a personnummer
+            # (pnr:b2105294538efba4); it is a hash, not a person's number, so it is not scanned.
+            cell = re.sub(r"pnr:[0-9a-f]{16}", "pnr:…", cell)
             assert not any(looks_like_personnummer(token) for token in re.findall(r"\d[\d+-]{8,12}\d", cell))
 
 
@@ -337,7 +340,7 @@ NOT_IN_LAYOUT = {
     "lankadedata": {},
     "openup": {"verifikationsnummer": None},
     "goteborg": {"kopare_id": None, "kopare": None, "verifikationsnummer": None},
-    "vasteras": {"leverantor_id": None},
+    "vasteras": {"leverantor_id": None, "forvaltning": None, "fakturanummer": None},  # not in the real store
     "orebro-xlsx": {"kopare": "Örebro kommun", "verifikationsnummer": None},
 }
 SUFFIX = {"vasteras": "json", "orebro-xlsx": "xlsx"}

@@ -58,7 +58,8 @@ def test_publisher_profiles_describe_their_quirks():
     assert (goteborg.file.encoding, goteborg.file.delimiter, goteborg.decimal, goteborg.thousands) == (
         "utf-16-le", ",", ",", " ")
     vasteras = get_profile("vasteras")
-    assert (vasteras.file.format, vasteras.file.bom_in_first_key, vasteras.supplier_id) == ("json", True, "internal")
+    assert (vasteras.file.format, vasteras.file.bom_in_key, vasteras.supplier_id) == ("json", "kopare_id", "internal")
+    assert vasteras.headers_for("nettobelopp") == ["belopp", "nettobelopp"]  # the real key and the spec's
     orebro = get_profile("orebro-xlsx")
     assert orebro.file.format == "xlsx" and orebro.split_for("konto_text").targets == ["konto_nr", "konto_text"]
     assert not orebro.applies_to("grants")
@@ -66,6 +67,30 @@ def test_publisher_profiles_describe_their_quirks():
 
 def test_header_key_ignores_case_spacing_and_bom():
     assert header_key("\ufeff  Leverantörens   ORG.NR ") == header_key("leverantörens org.nr")
+
+
+@pytest.mark.parametrize("delivered, wanted", [
+    ("\ufeffkopare_id", "kopare_id"),            # a BOM inside the key (Västerås)
+    ("KOPARE ID", "kopare_id"),                  # case, '_' written as a space
+    ("kopare-id", "kopare_id"),                  # '_' written as '-'
+    ("ko\u200bpare_id\u2060", "kopare_id"),      # zero-width characters pasted from a web page
+    ("Förvaltning", "forvaltning"),              # å/ä/ö written a/a/o
+    ("  Leverantör\u00a0 ", "leverantor"),       # surrounding and non-breaking space
+    ("Bokföringsdatum", "bokforingsdatum"),
+])
+def test_header_key_tolerates_how_publishers_write_names(delivered, wanted):
+    assert header_key(delivered) == header_key(wanted)
+
+
+def test_header_key_keeps_different_names_apart():
+    assert header_key("konto_nr") != header_key("konto_text")
+    assert header_key("org.nr") != header_key("orgnr")
+
+
+def test_a_column_a_profile_does_not_list_is_also_found_by_its_swedish_label():
+    assert get_profile("canonical").accepted_headers("grants", "decision_date") == ["decision_date", "Beslutsdatum"]
+    # a listed column accepts only what the profile lists: openup's 'kopare' holds the buyer's org nr
+    assert get_profile("openup").accepted_headers("supplier_invoices", "kopare") == ["kopare_text"]
 
 
 @pytest.mark.parametrize("extra, words", [

@@ -28,6 +28,7 @@ from flows.demo.model import (
 )
 from flows.demo.registers import build_demo
 from flows.errors import InboxError
+from flows.intake.labels import WORDS
 from flows.intake.profiles import Profile, get_profile
 
 README_MARKER = "<!-- socek demo inbox -->"
@@ -43,10 +44,6 @@ WHOLE_PERIOD_DELIVERIES = {"1860", "1862", "1863", "1864"}
 
 # Kumla moved to monthly ledger files, as the national specification recommends, from this year.
 MONTHLY_LEDGER_FROM = {"1881": 2025}
-FILE_STEMS = {"enterprises": "sociala_foretag", "supplier_invoices": "leverantorsreskontra", "agreements": "avtal",
-              "procurements": "upphandlingar", "grants": "bidrag", "support_activities": "stodinsatser",
-              "placements": "placeringar", "annual_reports": "arsrapporter",
-              "supplier_crosswalk": "leverantorsnyckel"}
 EXTENSIONS = {"csv": ".csv", "xlsx": ".xlsx", "json": ".json"}
 
 
@@ -100,7 +97,7 @@ def split_deliveries(code: str, dataset_name: str, rows: list[dict], years: rang
         return []
     profile = profile_for(code, dataset_name)
     extension = EXTENSIONS[get_profile(profile).file.format]
-    stem = FILE_STEMS[dataset_name]
+    stem = WORDS[dataset_name].file_stem  # the file names the municipalities are asked to use
     if dataset(dataset_name).period_column is None:
         return [PlannedFile(code, dataset_name, stem + extension, profile, rows)]
     if dataset_name != "supplier_invoices" and code in WHOLE_PERIOD_DELIVERIES:

@@ -258,7 +258,8 @@ def _write_rowstore(path: Path, header: list[str], rows: list[list[Cell]], layou
     size = layout.page_size
     pages = [rows[start:start + size] for start in range(0, len(rows), size)] or [[]]
     names = [path.name] + [f"{path.stem}-page-{number}{path.suffix}" for number in range(2, len(pages) + 1)]
-    keys = [("\ufeff" if layout.bom_in_first_key else "") + header[0], *header[1:]]
+    keys = [("\ufeff" if (layout.bom_in_first_key and index == 0) or name == layout.bom_in_key else "") + name
+            for index, name in enumerate(header)]
     for number, page_rows in enumerate(pages):
         page: dict[str, object] = {
             "resultCount": len(rows),

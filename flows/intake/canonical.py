@@ -9,6 +9,7 @@ values; see ``to_canonical`` for the rules.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 from dataclasses import dataclass, replace
@@ -23,20 +24,22 @@ from flows.common.synthetic import SYNTHETIC_COLUMN, SYNTHETIC_VALUE, is_marker_
 from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT, Column, Dataset
 from flows.errors import InboxError
 from flows.intake.formats import read_table
+from flows.intake.labels import words_for
 from flows.intake.profiles import (
     DEFAULT_PROFILE_DIR,
     Profile,
+    ProfileDirs,
     SplitRule,
     get_profile,
     header_key,
 )
 from flows.intake.pseudonymise import scrub_frame
 from flows.intake.table import (
-    DEFAULT_MAX_BYTES,
     EXTRA,
     ROW_NUMBER,
     TEXT_DTYPE,
     RawTable,
+    ReadLimits,
     per_value,
     text_arrow,
     text_series,
@@ -97,8 +100,8 @@ def read_delivery(
     municipality_code: str,
     hash_key: bytes | None,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    profiles_dir: Path = DEFAULT_PROFILE_DIR,
+    limits: ReadLimits | None = None,
+    profiles_dir: ProfileDirs = DEFAULT_PROFILE_DIR,
     allow_synthetic: bool = False,
 ) -> CanonicalTable:
     """Read one delivered file and map it onto its dataset's canonical columns.
@@ -108,7 +111,7 @@ def read_delivery(
     ``SyntheticDataError`` unless ``allow_synthetic`` (the demo environment); nothing of it is read then.
     """
     chosen = profile if isinstance(profile, Profile) else get_profile(profile, profiles_dir)
-    raw = read_table(Path(path), sheet=chosen.file.sheet, max_bytes=max_bytes)
+    raw = read_table(Path(path), sheet=chosen.file.sheet, limits=limits or ReadLimits())
     synthetic = any(is_marker_header(header) for header in raw.headers)
     try:
         if synthetic and not allow_synthetic:
@@ -128,13 +131,15 @@ def to_canonical(
 ) -> CanonicalTable:
     """Map a raw table onto the canonical columns of ``dataset``, as normalised text.
 
-    - Columns are found through the profile (case and spacing of headers do not matter); a missing
+    - Columns are found through the profile (``Profile.accepted_headers``, compared by
+      ``header_key``: case, spacing, BOM, å/ä/ö and '_'/'-' do not matter); a missing
       optional column, or one the profile declares ``absent``, becomes NA; a missing required column
       is a ``MissingColumnError``. Blank cells of a ``constants`` column get the constant; blank or
       missing municipality columns (``municipality_code``, ``kommun_id``) get the inbox folder's code.
     - Text is trimmed and the profile's ``blank_values`` become NA. Decimals become ``-1234.50``
       (dot, no thousands separator), whole numbers plain digits, dates ISO ``YYYY-MM-DD`` (``%Y%m``:
-      the 1st of the month), booleans ``true``/``false`` (from ja/nej, true/false, 1/0, x).
+      the 1st of the month), booleans ``true``/``false`` (from ja/nej, true/false, 1/0, x), and a
+      value-set column's Swedish label (the template's drop-down, ``labels.py``) its code.
       A value that does not parse stays as delivered, so validation quarantines the row with it.
     - Codes stay text: a municipality code that lost its leading zero in Excel (``180``) is padded
       to four digits; valid organisation numbers become ten digits without dash.
@@ -151,7 +156,7 @@ def to_canonical(
     delivered = scrub_frame(raw, hash_key)
     columns, used = _map_columns(delivered, raw, profile, contract, municipality_code)
     frame = pd.DataFrame(
-        {name: _normalise(values, contract.column(name), profile) for name, values in columns.items()}
+        {name: _normalise(values, contract.column(name), profile, contract.name) for name, values in columns.items()}
     )
     if contract.name == "supplier_invoices":
         delivered_ids = frame["leverantor_id"]
@@ -198,36 +203,44 @@ def _supplier_kind(value: str, internal: bool) -> tuple[str, str | None]:
 
 
 def _find_header(headers: list[str], wanted: list[str]) -> str | None:
-    """The first delivered header matching one of the wanted names (case and spacing ignored)."""
+    """The first delivered header matching one of the wanted names (compared by ``header_key``)."""
     by_key: dict[str, str] = {}
     for header in headers:
         by_key.setdefault(header_key(header), header)
     return next((by_key[header_key(name)] for name in wanted if header_key(name) in by_key), None)
 
 
+def match_columns(headers: list[str], profile: Profile, contract: Dataset) -> tuple[dict[str, str | None], list[Column]]:
+    """Which delivered header each canonical column is read from (None: left blank, allowed), and
+    the required columns the file lacks. ``to_canonical`` fails on the latter; ``socek validate``
+    uses this to find the profile that fits a file best."""
+    sources: dict[str, str | None] = {}
+    missing: list[Column] = []
+    for column in contract.delivered_columns:
+        source = _find_header(headers, _wanted_headers(profile, contract.name, column.name))
+        if source is None and not _may_be_missing(column, profile):
+            missing.append(column)
+        else:
+            sources[column.name] = source
+    return sources, missing
+
+
 def _map_columns(
     frame: pd.DataFrame, raw: RawTable, profile: Profile, contract: Dataset, municipality_code: str
 ) -> tuple[dict[str, pd.Series], set[str]]:
     """Canonical column -> trimmed text, filled from constants and the folder's code where blank."""
-    columns: dict[str, pd.Series] = {}
-    used: set[str] = set()
-    missing: list[Column] = []
-    for column in contract.delivered_columns:
-        rule = profile.split_for(column.name)
-        source = _find_header(raw.headers, _wanted_headers(profile, column.name))
-        if source is not None:
-            used.add(source)
-            values = _split(frame[source], rule, column.name) if rule else frame[source]
-        elif _may_be_missing(column, profile):
-            values = pd.Series(pd.NA, index=frame.index, dtype=TEXT_DTYPE)
-        else:
-            missing.append(column)
-            continue
-        columns[column.name] = _fill(_clean(values, profile.blank_values.get(column.name, [])),
-                                     column, profile, municipality_code)
+    sources, missing = match_columns(raw.headers, profile, contract)
     if missing:
         raise _missing_columns(raw, profile, contract, missing)
-    return columns, used
+    columns: dict[str, pd.Series] = {}
+    for name, source in sources.items():
+        column, rule = contract.column(name), profile.split_for(name)
+        if source is None:
+            values = pd.Series(pd.NA, index=frame.index, dtype=TEXT_DTYPE)
+        else:
+            values = _split(frame[source], rule, name) if rule else frame[source]
+        columns[name] = _fill(_clean(values, profile.blank_values.get(name, [])), column, profile, municipality_code)
+    return columns, {source for source in sources.values() if source is not None}
 
 
 def _may_be_missing(column: Column, profile: Profile) -> bool:
@@ -236,19 +249,28 @@ def _may_be_missing(column: Column, profile: Profile) -> bool:
 
 
 def _missing_columns(raw: RawTable, profile: Profile, contract: Dataset, missing: list[Column]) -> MissingColumnError:
-    wanted = "; ".join(
-        f"{column.name} (looked for {', '.join(repr(h) for h in _wanted_headers(profile, column.name))})"
-        for column in missing
-    )
+    """What was looked for, how it was compared, what the file has and what came closest."""
+    lines = []
+    for column in missing:
+        wanted = _wanted_headers(profile, contract.name, column.name)
+        near = difflib.get_close_matches(header_key(column.name), [header_key(h) for h in raw.headers], n=1,
+                                         cutoff=0.6)
+        nearest = next((h for h in raw.headers if near and header_key(h) == near[0]), None)
+        lines.append(f"  - {column.name}: accepted names {', '.join(repr(h) for h in wanted)} "
+                     f"(compared as {', '.join(repr(header_key(h)) for h in wanted)})"
+                     + (f"; closest in the file: {nearest!r}" if nearest else "; nothing close in the file"))
+    where = f"row {raw.title_rows + 1} after {raw.title_rows} title row(s)" if raw.title_rows else "the first row"
     return MissingColumnError(
-        f"{raw.path}: cannot read it as {contract.name} with profile {profile.name!r}: required "
-        f"column(s) missing: {wanted}. The file's columns are: {', '.join(raw.headers)}"
+        f"{raw.path}: cannot read it as {contract.name} with profile {profile.name!r}: "
+        f"{len(missing)} required column(s) missing:\n" + "\n".join(lines)
+        + f"\nThe file's {len(raw.headers)} columns (header on {where}): {', '.join(raw.headers)}. "
+        "Names are compared ignoring case, spacing, BOM, accents (å/ä/ö as a/a/o) and '_'/'-'."
     )
 
 
-def _wanted_headers(profile: Profile, column: str) -> list[str]:
+def _wanted_headers(profile: Profile, dataset: str, column: str) -> list[str]:
     rule = profile.split_for(column)
-    return [rule.column] if rule else profile.headers_for(column)
+    return [rule.column] if rule else profile.accepted_headers(dataset, column)
 
 
 def _split(values: pd.Series, rule: SplitRule, target: str) -> pd.Series:
@@ -285,8 +307,11 @@ def _fill(values: pd.Series, column: Column, profile: Profile, municipality_code
     return values
 
 
-def _normalise(values: pd.Series, column: Column, profile: Profile) -> pd.Series:
+def _normalise(values: pd.Series, column: Column, profile: Profile, dataset: str) -> pd.Series:
     """Normalised text for one canonical column (see ``to_canonical``)."""
+    if column.values:
+        codes = _value_codes(dataset, column)
+        return per_value(values, lambda text: codes.get(header_key(text), text))
     if column.type == DECIMAL:
         return _decimal_column(values, profile.decimal, profile.thousands)
     if column.type == INT:
@@ -300,6 +325,16 @@ def _normalise(values: pd.Series, column: Column, profile: Profile) -> pd.Series
     if column.is_org_nr:
         return per_value(values, lambda text: normalise_id(text) if is_valid_orgnr(text) else text)
     return values.astype(TEXT_DTYPE)
+
+
+def _value_codes(dataset: str, column: Column) -> dict[str, str]:
+    """Delivered text -> code for a value-set column: each code, and its Swedish label, compared as
+    headers are (so "Föreningsbidrag" and "association_grant" both read as ``association_grant``)."""
+    lookup = {header_key(code): code for code in column.values or ()}
+    words = words_for(dataset, column.name)
+    if words is not None:
+        lookup.update({header_key(text): code for code, text in words.values.items() if code in lookup.values()})
+    return lookup
 
 
 def _decimal_column(values: pd.Series, decimal: str, thousands: str) -> pd.Series:

@@ -1,7 +1,7 @@
 """CSV deliveries: any accepted encoding, delimiter (``;`` TAB ``,``) and line end (LF, CRLF, CR).
 
 Arrow parses regular files about ten times faster than Python's csv module; anything irregular
-(ragged rows, quotes left open, blank lines before the header) goes through the careful parser,
+(ragged rows, quotes left open, blank lines or title rows before the header) goes through the careful parser,
 which gives the same table for a regular file and keeps every row of an irregular one.
 """
 
@@ -22,47 +22,51 @@ import pyarrow.csv as pacsv
 from flows.errors import InboxError
 from flows.intake.table import (
     _SNIFF_CHARS,
+    HEADER_SEARCH_ROWS,
     TEXT_DTYPE,
     RawTable,
     decode_file,
     drop_blank_rows,
     header_names,
+    header_row,
     read_bytes,
     records_frame,
     with_row_info,
 )
 
 DELIMITERS = (";", "\t", ",")  # in order of preference when the sniffer finds a tie
-_SNIFF_RECORDS = 20
+_SNIFF_RECORDS = HEADER_SEARCH_ROWS
 
 
 def read_csv(path: Path, max_field_chars: int) -> RawTable:
     text, encoding = decode_file(read_bytes(path), path)
     delimiter = _sniff_delimiter(text)
-    header_fields = _first_record(text, delimiter, path, max_field_chars)
+    before, header_fields = _header_record(text, delimiter, path, max_field_chars)
     header = header_names(header_fields, path)
-    frame = _parse_fast(text, delimiter, header_fields, header, max_field_chars)
+    frame = _parse_fast(text, delimiter, header_fields, header, max_field_chars) if before == 0 else None
+    title_rows = 0
     if frame is None:
-        frame = _parse_careful(text, delimiter, path, max_field_chars)
+        frame, title_rows = _parse_careful(text, delimiter, path, max_field_chars)
     frame, skipped = drop_blank_rows(frame)
-    return RawTable(frame, path, "csv", encoding, delimiter, _line_ending(text), skipped, (path,))
+    return RawTable(frame, path, "csv", encoding, delimiter, _line_ending(text), skipped, (path,), title_rows)
 
 
 def _sniff_delimiter(text: str) -> str:
     """The delimiter (``;``, TAB or ``,``) that splits the header into most columns consistently.
 
-    Each candidate parses the first records (quotes respected); the winner has more than one header
-    column, the largest share of records as wide as the header, then the widest header. Ties go to
-    ``;``, the Swedish default, then TAB, then ``,``.
+    Each candidate parses the first records (quotes respected) and finds its header below any title
+    rows (``table.header_row``); the winner has more than one header column, the largest share of
+    the sampled records as wide as its header (title rows count against it), then the widest header. Ties go to ``;``, the
+    Swedish default, then TAB, then ``,``.
     """
     sample = _complete_lines(text[:_SNIFF_CHARS], len(text) > _SNIFF_CHARS)
 
     def score(delimiter: str) -> tuple[bool, float, int, int]:
-        widths = _record_widths(sample, delimiter)
-        if not widths:
+        records = _sample_records(sample, delimiter)
+        if not records:
             return (False, 0.0, 0, -DELIMITERS.index(delimiter))
-        header, rest = widths[0], widths[1:]
-        consistent = sum(1 for width in rest if width == header) / len(rest) if rest else 1.0
+        header = len(records[header_row(records)])
+        consistent = sum(1 for record in records if len(record) == header) / len(records)
         return (header > 1, consistent, header, -DELIMITERS.index(delimiter))
 
     return max(DELIMITERS, key=score)
@@ -76,16 +80,16 @@ def _complete_lines(sample: str, truncated: bool) -> str:
     return sample[: end + 1] if end > 0 else sample
 
 
-def _record_widths(sample: str, delimiter: str) -> list[int]:
-    """Field counts of the first non-blank records of the sample under one delimiter."""
-    widths: list[int] = []
+def _sample_records(sample: str, delimiter: str) -> list[list[str]]:
+    """The first non-blank records of the sample under one delimiter."""
+    records: list[list[str]] = []
     with contextlib.suppress(csv.Error):
         for record in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
             if "".join(record).strip():
-                widths.append(len(record))
-            if len(widths) >= _SNIFF_RECORDS:
+                records.append(record)
+            if len(records) >= _SNIFF_RECORDS:
                 break
-    return widths
+    return records
 
 
 def _line_ending(text: str) -> Literal["LF", "CRLF", "CR"] | None:
@@ -107,17 +111,23 @@ def _field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _first_record(text: str, delimiter: str, path: Path, max_field_chars: int) -> list[str]:
-    """The header record: the first non-blank record of the file."""
+def _header_record(text: str, delimiter: str, path: Path, max_field_chars: int) -> tuple[int, list[str]]:
+    """The header record (below any title rows) and how many records stand before it."""
+    records: list[list[str]] = []
     with _field_limit(max_field_chars):
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             for record in reader:
-                if "".join(record).strip():
-                    return record
+                records.append(record)
+                if sum(1 for r in records if "".join(r).strip()) >= HEADER_SEARCH_ROWS:
+                    break
         except csv.Error as exc:
             raise _csv_problem(path, reader.line_num, exc, max_field_chars) from None
-    raise InboxError(f"{path}: the file has no header row")
+    try:
+        index = header_row(records)
+    except ValueError:
+        raise InboxError(f"{path}: the file has no header row") from None
+    return index, records[index]
 
 
 def _csv_problem(path: Path, line: int, exc: csv.Error, max_field_chars: int) -> InboxError:
@@ -188,13 +198,17 @@ def _text_type(arrow_type: pa.DataType) -> pd.StringDtype | None:
     return TEXT_DTYPE if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) else None
 
 
-def _parse_careful(text: str, delimiter: str, path: Path, max_field_chars: int) -> pd.DataFrame:
-    """Parse any CSV the csv module accepts: ragged rows, blank lines, odd quoting."""
+def _parse_careful(text: str, delimiter: str, path: Path, max_field_chars: int) -> tuple[pd.DataFrame, int]:
+    """Parse any CSV the csv module accepts: ragged rows, blank lines, odd quoting, title rows.
+
+    Returns the frame and how many non-blank title rows stood above the header.
+    """
     records = _csv_records(text, delimiter, path, max_field_chars)
-    start = next(index for index, record in enumerate(records) if "".join(record).strip())
+    start = header_row(records)
     header = header_names(records[start], path)
     numbered = ((number, record) for number, record in enumerate(records[start + 1:], start=1))
-    return records_frame(header, numbered)
+    title_rows = sum(1 for record in records[:start] if "".join(record).strip())
+    return records_frame(header, numbered), title_rows
 
 
 def _csv_records(text: str, delimiter: str, path: Path, max_field_chars: int) -> list[list[str]]:

@@ -23,7 +23,7 @@ import hashlib
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +36,9 @@ from flows.common.hashing import sha256_file
 from flows.config import Settings
 from flows.datasets import DATASETS, Dataset
 from flows.errors import InboxError
+from flows.intake.feeds import FeedDelivery
+from flows.intake.profiles import DEFAULT_PROFILE_DIR
+from flows.intake.table import ReadLimits
 from flows.quality.validate import QUARANTINE_COLUMNS, RESULT_COLUMNS
 
 # Columns of a canonical frame that are not loaded into raw.* (the rows as delivered stay in the
@@ -142,6 +145,8 @@ class UnitOptions:
     partitions_dir: str
     chunk_rows: int = 400_000
     allow_synthetic: bool = False  # the demo environment loads files marked synthetic; production refuses them
+    profile_dirs: tuple[str, ...] = ()  # where publisher profiles are found (default: the shipped ones)
+    limits: ReadLimits = ReadLimits()
 
 
 @dataclass
@@ -234,6 +239,13 @@ def _rejected(record: FileRecord, rule: str, reason: str, rows: int) -> pd.DataF
     return pd.DataFrame([(record.file_id, None, record.dataset, rule, reason, None)], columns=QUARANTINE_COLUMNS)
 
 
+def read_limits(settings: Settings) -> ReadLimits:
+    """The configured limits on one delivered file (``[intake]``)."""
+    limits = settings.intake
+    return ReadLimits(max_bytes=limits.max_file_bytes, max_unpacked_bytes=limits.max_unpacked_bytes,
+                      max_compression_ratio=limits.max_compression_ratio)
+
+
 def partitions_root(settings: Settings) -> Path:
     folder = settings.runner.partitions_dir
     return folder if folder.is_absolute() else settings.root / folder
@@ -241,21 +253,26 @@ def partitions_root(settings: Settings) -> Path:
 
 # --- planning (in the flow: discovery, hashing, duplicates) ---------------------------------------
 
-def plan(settings: Settings, known: pd.DataFrame) -> Intake:
-    """Find the new deliveries, hash them, record duplicates, and cut the rest into units."""
+def plan(settings: Settings, known: pd.DataFrame, feeds: Sequence[FeedDelivery] = ()) -> Intake:
+    """Find the new deliveries (the inbox's and the landed ``feeds``), hash them, record duplicates,
+    and cut the rest into units."""
     from flows.intake import discovery
 
     inbox_dir = settings.path("inbox")
     result = Intake()
-    if not inbox_dir.is_dir():
+    found: list = []
+    if inbox_dir.is_dir():
+        found = discovery.discover(inbox_dir, settings.municipality_codes, settings.datasets,
+                                   profiles_dir=settings.profile_dirs)
+    elif not feeds:
         result.warnings.append(f"inbox {inbox_dir} does not exist: no municipal data read")
         return result
-    found = discovery.discover(inbox_dir, settings.municipality_codes, settings.datasets)
     for refused in (d for d in found if not d.accepted):
         result.not_read.append({"path": str(refused.path), "reason": refused.refused})
         if not refused.quiet:
             result.warnings.append(f"{refused.path}: not read: {refused.refused}")
-    deliveries = [d for d in found if d.accepted]
+    deliveries = [(d, d.path.relative_to(inbox_dir).as_posix()) for d in found if d.accepted]
+    deliveries += [(feed.delivery, feed.record_path) for feed in feeds]
     result.files_seen = len(deliveries)
     if not deliveries:
         result.warnings.append(f"the inbox {inbox_dir} holds no deliveries (moved, unmounted or not yet synced?); "
@@ -263,8 +280,7 @@ def plan(settings: Settings, known: pd.DataFrame) -> Intake:
     known_pairs = set(zip(known["path"], known["sha256"]))
     known_by_sha = dict(zip(known["sha256"], known["path"]))
     units: dict[str, Unit] = {}
-    for delivery in deliveries:
-        relative = delivery.path.relative_to(inbox_dir).as_posix()
+    for delivery, relative in deliveries:
         sha = sha256_file(delivery.path)
         if (relative, sha) in known_pairs:
             continue
@@ -333,7 +349,9 @@ def process_unit(unit: Unit, options: UnitOptions) -> UnitResult:
         started = time.process_time()
         try:
             table = read_delivery(Path(item.path), item.dataset, item.profile_name, item.municipality_code,
-                                  options.hash_key, allow_synthetic=options.allow_synthetic)
+                                  options.hash_key, limits=options.limits,
+                                  profiles_dir=[Path(d) for d in options.profile_dirs] or DEFAULT_PROFILE_DIR,
+                                  allow_synthetic=options.allow_synthetic)
         except InboxError as exc:
             record.synthetic = exc.synthetic
             # The whole file is quarantined; rows that could be read count as read and quarantined.
@@ -433,13 +451,14 @@ def pack(units: list[Unit], bins: int) -> list[Unit]:
 
 
 def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | None,
-                    mapper: Mapper | None = None) -> Intake:
-    """Plan the new deliveries, then read and validate them unit by unit (in parallel).
+                    mapper: Mapper | None = None, feeds: Sequence[FeedDelivery] = ()) -> Intake:
+    """Plan the new deliveries (inbox and landed ``feeds``), then read and validate them unit by unit
+    (in parallel).
 
     The validated rows go to Parquet partitions under ``[runner] partitions_dir``; the returned
     ``Intake`` holds the file records, quarantine and validation results per dataset.
     """
-    result = plan(settings, known)
+    result = plan(settings, known, feeds)
     root = partitions_root(settings)
     result.partitions_dir = root
     if root.exists():
@@ -449,7 +468,8 @@ def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | N
     root.mkdir(parents=True, exist_ok=True)
     options = UnitOptions(hash_key=hash_key, municipality_codes=list(settings.municipality_codes),
                           last_year=settings.thresholds.last_year, partitions_dir=str(root),
-                          chunk_rows=settings.runner.chunk_rows, allow_synthetic=settings.is_demo)
+                          chunk_rows=settings.runner.chunk_rows, allow_synthetic=settings.is_demo,
+                          profile_dirs=tuple(str(d) for d in settings.profile_dirs), limits=read_limits(settings))
     run = mapper or default_mapper(settings, result.units)
     merge(result, run(result.units, options))
     return result

@@ -29,7 +29,12 @@ from pathlib import Path
 
 from flows.errors import InboxError
 from flows.intake.json_reader import linked_pages
-from flows.intake.profiles import DEFAULT_PROFILE_DIR, Profile, load_profiles
+from flows.intake.profiles import (
+    DEFAULT_PROFILE_DIR,
+    Profile,
+    ProfileDirs,
+    load_profiles,
+)
 
 PROFILE_MAP = "profiles.toml"
 DEFAULT_PROFILE = "canonical"
@@ -83,7 +88,7 @@ def discover(
     municipality_codes: Iterable[str],
     datasets: Iterable[str],
     *,
-    profiles_dir: Path = DEFAULT_PROFILE_DIR,
+    profiles_dir: ProfileDirs = DEFAULT_PROFILE_DIR,
 ) -> list[Delivery]:
     """Every delivery in the inbox, and every refused entry with its reason, in sorted order."""
     inbox = Path(inbox)
@@ -181,6 +186,19 @@ def _profile_choices(
     if problems:
         return {}, f"{path}: {'; '.join(problems)}; no delivery of this municipality is read until it is fixed"
     return {dataset: chosen.get(dataset, DEFAULT_PROFILE) for dataset in datasets}, None
+
+
+def inbox_profile(inbox: Path, code: str, dataset: str, datasets: list[str],
+                  profiles_dir: ProfileDirs = DEFAULT_PROFILE_DIR) -> tuple[str, Path | None]:
+    """The profile the nightly run reads ``inbox/<code>/<dataset>/`` with, and the ``profiles.toml``
+    that chose it (None: no such file, so the default). An ``InboxError`` says why that
+    ``profiles.toml`` stops the municipality's deliveries."""
+    folder = Path(inbox) / code
+    choices, problem = _profile_choices(Path(inbox), folder, datasets, load_profiles(profiles_dir))
+    if problem is not None:
+        raise InboxError(problem)
+    chooser = folder / PROFILE_MAP
+    return choices.get(dataset, DEFAULT_PROFILE), chooser if chooser.is_file() else None
 
 
 def _choice_problem(dataset: str, name: object, datasets: list[str], profiles: dict[str, Profile]) -> str | None:

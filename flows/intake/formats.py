@@ -19,6 +19,7 @@ from flows.intake.table import (
     DEFAULT_MAX_FIELD_CHARS,
     Format,
     RawTable,
+    ReadLimits,
     check_file,
 )
 from flows.intake.xlsx_reader import read_xlsx
@@ -33,20 +34,23 @@ def read_table(
     sheet: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    limits: ReadLimits | None = None,
 ) -> RawTable:
     """Sniff the format of ``path`` and read it into a ``RawTable``.
 
-    ``sheet`` names the XLSX sheet to read (default: the first); ``max_bytes`` refuses bigger files
-    before anything is loaded into memory; ``max_field_chars`` refuses absurdly long CSV cells.
+    ``sheet`` names the XLSX sheet to read (default: the first). ``limits`` (or, without it,
+    ``max_bytes`` and ``max_field_chars``) refuses bigger files before anything is loaded into
+    memory, absurdly long CSV cells, and workbooks that unpack too far (``table.ReadLimits``).
     """
     path = Path(path)
-    head = check_file(path, max_bytes)
+    limits = limits or ReadLimits(max_bytes=max_bytes, max_field_chars=max_field_chars, max_unpacked_bytes=max_bytes)
+    head = check_file(path, limits.max_bytes)
     kind = _sniff_format(path, head)
     if kind == "xlsx":
-        return read_xlsx(path, sheet, max_bytes)
+        return read_xlsx(path, sheet, limits.max_unpacked_bytes, limits.max_compression_ratio)
     if kind == "json":
-        return read_json(path, max_bytes)
-    return read_csv(path, max_field_chars)
+        return read_json(path, limits.max_bytes)
+    return read_csv(path, limits.max_field_chars)
 
 
 def _sniff_format(path: Path, head: bytes) -> Format:

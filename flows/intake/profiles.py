@@ -18,8 +18,12 @@ Schema (every key is checked; an unknown key is an error naming the file and the
     supplier_id = "orgnr"             # supplier_invoices: "orgnr", or "internal" (supplier numbers, no org nr)
     absent = ["verifikationsnummer"]  # nullable columns this publisher never delivers (left blank)
 
-    [columns]                         # canonical name = delivered header, or a list of alternatives;
-    nettobelopp = ["belopp", "nettobelopp"]   # unlisted canonical columns are looked up by their own name
+    [columns]                         # canonical name = delivered header, or a list of accepted names
+    nettobelopp = ["belopp", "nettobelopp"]   # (aliases, in order of preference); a column not listed is
+                                      # looked up by its own name and by its Swedish label (labels.py).
+                                      # Names are compared by ``header_key``: case, surrounding and
+                                      # repeated space, BOM and zero-width characters, å/ä/ö written
+                                      # a/a/o, and '_', ' ' or '-' between words do not matter.
 
     [constants]                       # fills a column's blank cells (or the whole column when not delivered)
     kopare = "Örebro kommun"
@@ -44,6 +48,7 @@ Schema (every key is checked; an unknown key is an error naming the file and the
     sheet = "Blad1"                   # XLSX: the sheet to read and write (default: the first sheet)
     page_size = 100                   # JSON: rows per page file
     bom_in_first_key = true           # JSON: the publisher's BOM inside the first key of every row
+    bom_in_key = "kopare_id"          # JSON: ... or inside this key, wherever it stands in the row
     orgnr_dash = true                 # organisation numbers written NNNNNN-NNNN
 """
 
@@ -52,6 +57,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -66,10 +73,15 @@ from flows.common.resources import PROFILES_DIR
 from flows.common.toml_files import StrictModel, describe_key_error, read_toml
 from flows.datasets import DATASETS, Dataset
 from flows.errors import ConfigError
+from flows.intake.labels import label
 
 DEFAULT_PROFILE_DIR = PROFILES_DIR
 ANY_DATASET = "*"
 PROFILE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+_SEPARATORS = re.compile(r"[\s_\-]+")
+# Where profiles are found: an operator's own folder first, then the shipped ones.
+ProfileDirs = Path | Sequence[Path]
 
 
 class FileLayout(StrictModel):
@@ -83,6 +95,7 @@ class FileLayout(StrictModel):
     sheet: str | None = None
     page_size: int = Field(1000, ge=1)
     bom_in_first_key: bool = False
+    bom_in_key: str | None = None
     orgnr_dash: bool = False
 
 
@@ -194,17 +207,31 @@ class Profile(StrictModel):
         return self.dataset in (ANY_DATASET, dataset)
 
     def headers_for(self, column: str) -> list[str]:
-        """Delivered header names that may hold a canonical column, in order of preference."""
+        """The names this profile gives a canonical column, in order of preference (a layout writer
+        writes the first)."""
         mapped = self.columns.get(column, column)
         return [mapped] if isinstance(mapped, str) else list(mapped)
+
+    def accepted_headers(self, dataset: str, column: str) -> list[str]:
+        """Every delivered header read as a canonical column, in order of preference: the names the
+        profile lists, or, for a column it does not list, its own name and its Swedish label."""
+        names = self.headers_for(column)
+        swedish = label(dataset, column)
+        if column not in self.columns and swedish is not None and header_key(swedish) not in map(header_key, names):
+            names.append(swedish)
+        return names
 
     def split_for(self, column: str) -> SplitRule | None:
         return next((rule for rule in self.split if column in rule.targets), None)
 
 
 def header_key(name: str) -> str:
-    """How delivered header names are compared: case, spacing and byte-order marks do not matter."""
-    return " ".join(name.replace("\ufeff", "").split()).casefold()
+    """How delivered header names are compared: case, surrounding and repeated space, byte-order
+    marks and zero-width characters, accents (å/ä/ö written a/a/o) and '_', ' ' or '-' between words
+    do not matter. ``"\ufeffKöpare_ID "`` and ``"kopare id"`` are the same header."""
+    text = unicodedata.normalize("NFKD", name.translate(_INVISIBLE))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(_SEPARATORS.sub(" ", text).split()).casefold()
 
 
 def _round_trips(fmt: str) -> bool:
@@ -232,17 +259,36 @@ def load_profile(path: Path) -> Profile:
     return profile
 
 
-def load_profiles(directory: Path = DEFAULT_PROFILE_DIR) -> dict[str, Profile]:
-    """Every profile in the folder, by name, in name order."""
-    paths = sorted(Path(directory).glob("*.toml"), key=lambda path: path.stem)
-    return {path.stem: load_profile(path) for path in paths}
+def profile_dirs(directories: ProfileDirs) -> list[Path]:
+    """The folders to search, in order, each once (an operator's folder may be the shipped one)."""
+    folders = [Path(directories)] if isinstance(directories, (str, Path)) else [Path(d) for d in directories]
+    unique: list[Path] = []
+    for folder in folders:
+        if folder.resolve() not in {seen.resolve() for seen in unique}:
+            unique.append(folder)
+    return unique
 
 
-def get_profile(name: str, directory: Path = DEFAULT_PROFILE_DIR) -> Profile:
-    """One profile by name. The name comes from an inbox's ``profiles.toml``, so it is checked to be
-    a plain name before it becomes a path."""
-    path = Path(directory) / f"{name}.toml"
-    if not PROFILE_NAME.fullmatch(name) or not path.is_file():
-        known = ", ".join(load_profiles(directory))
-        raise ConfigError(f"unknown publisher profile {name!r}; known profiles: {known}")
-    return load_profile(path)
+def profile_paths(directories: ProfileDirs = DEFAULT_PROFILE_DIR) -> dict[str, Path]:
+    """Every profile file by name; a name in an earlier folder hides the same name in a later one."""
+    found: dict[str, Path] = {}
+    for folder in profile_dirs(directories):
+        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+            found.setdefault(path.stem, path)
+    return dict(sorted(found.items()))
+
+
+def load_profiles(directories: ProfileDirs = DEFAULT_PROFILE_DIR) -> dict[str, Profile]:
+    """Every profile in the folders, by name, in name order (an earlier folder wins a name)."""
+    return {name: load_profile(path) for name, path in profile_paths(directories).items()}
+
+
+def get_profile(name: str, directories: ProfileDirs = DEFAULT_PROFILE_DIR) -> Profile:
+    """One profile by name. The name comes from an inbox's ``profiles.toml`` or the command line, so
+    it is checked to be a plain name before it becomes a path."""
+    paths = profile_paths(directories) if PROFILE_NAME.fullmatch(name) else {}
+    if name not in paths:
+        known = ", ".join(profile_paths(directories))
+        folders = ", ".join(str(folder) for folder in profile_dirs(directories))
+        raise ConfigError(f"unknown publisher profile {name!r}; known profiles: {known} (looked in {folders})")
+    return load_profile(paths[name])

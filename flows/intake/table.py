@@ -1,6 +1,8 @@
 """The raw table every reader produces, and the row rules shared by every format.
 
-- The header is the first non-blank row; header names are trimmed and lose any byte-order mark.
+- The header is the first non-blank row, unless title rows stand above it (``header_row``): publishers
+  put a report title, a date or a source line over the table in Excel. Header names are trimmed and
+  lose any byte-order mark.
 - ``_row_number`` is the 1-based number of the data row as delivered (the first row after the header
   is 1). Blank rows are counted in that numbering but left out of the table (``skipped_blank_rows``).
 - A row with more cells than the header keeps the surplus in ``_extra`` as a JSON array of text, so
@@ -14,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +36,9 @@ EXTRA = "_extra"
 RESERVED_COLUMNS = (ROW_NUMBER, EXTRA)
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB: beyond that a delivery should be split, e.g. per month
 DEFAULT_MAX_FIELD_CHARS = 1_000_000  # a longer cell almost always means an unclosed quote
+DEFAULT_MAX_COMPRESSION_RATIO = 200.0  # the bulk zips' limit; a real sheet inflates 5-30 times
+HEADER_SEARCH_ROWS = 30  # title rows are looked for among this many non-blank rows
+_NUMBER_OR_DATE = re.compile(r"[+\-\u2212]?[\d\s.,:/\-]*\d[\d\s.,:/\-]*")
 _SNIFF_CHARS = 65_536
 _JUNK_SHARE = 0.01  # more control characters than this share of the text means binary data
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -56,11 +61,49 @@ class RawTable:
     line_ending: Literal["LF", "CRLF", "CR"] | None
     skipped_blank_rows: int = 0
     parts: tuple[Path, ...] = ()
+    title_rows: int = 0  # non-blank rows above the header that were skipped (report titles)
 
     @property
     def headers(self) -> list[str]:
         """The delivered column names, in delivered order."""
         return [c for c in self.frame.columns if c not in RESERVED_COLUMNS]
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How big a delivery may be: the file, a CSV cell, and an XLSX workbook once unpacked.
+
+    The unpacked limits are checked on the zip's headers before anything is inflated, and again on
+    the bytes actually inflated (``flows.common.zipsafe``), so a small zip bomb is refused at once.
+    """
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+    max_unpacked_bytes: int = DEFAULT_MAX_BYTES
+    max_compression_ratio: float = DEFAULT_MAX_COMPRESSION_RATIO
+
+
+def header_row(rows: Sequence[Sequence[str | None]]) -> int:
+    """Index of the header row among ``rows`` (the first rows of a file, blank ones included).
+
+    A header names at least half as many columns as the table's typical row fills (the median of
+    the non-blank rows sampled), at least two when rows typically fill two, and none of its cells
+    looks like a number or a date. Report titles, dates and source lines above the table fill fewer
+    cells, so they are skipped; when no row qualifies the first non-blank row is the header, as it
+    always was. Raises ``ValueError`` when every row is blank.
+    """
+    filled = [(index, [cell.strip() for cell in row if cell is not None and cell.strip()])
+              for index, row in enumerate(rows)]
+    filled = [(index, cells) for index, cells in filled if cells][:HEADER_SEARCH_ROWS]
+    if not filled:
+        raise ValueError("no non-blank row")
+    counts = sorted(len(cells) for _, cells in filled)
+    typical = counts[len(counts) // 2]
+    wanted = max(2 if typical >= 2 else 1, -(-typical // 2))
+    for index, cells in filled:
+        if len(cells) >= wanted and not any(_NUMBER_OR_DATE.fullmatch(cell) for cell in cells):
+            return index
+    return filled[0][0]
 
 
 def check_file(path: Path, max_bytes: int) -> bytes:

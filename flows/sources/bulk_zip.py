@@ -1,73 +1,39 @@
-"""Read a bulk zip safely: members with unsafe names, members larger than the configured limit and
-members that inflate more than the configured ratio are refused before anything is read, and the
-limits are enforced again on the bytes actually inflated (a forged size header gains nothing)."""
+"""Read a bulk zip safely (the rules of ``flows.common.zipsafe``): members with unsafe names, members
+larger than the configured limit and members that inflate more than the configured ratio are refused
+before anything is read, and the limits are enforced again on the bytes actually inflated (a forged
+size header gains nothing)."""
 
 from __future__ import annotations
 
-import io
-import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
 
+from flows.common.zipsafe import LimitedReader, ZipLimits, member_problem
 from flows.sources.bulk_records import BulkFileError, BulkFormat, BulkParseResult
 
 
-class _LimitedReader(io.RawIOBase):
-    """A read-only stream that fails once more than ``limit`` bytes come out of it.
+class _LimitedReader(LimitedReader):
+    """A member's inflated bytes, failing with a ``BulkFileError`` past the limit."""
 
-    The header sizes are checked before reading, but a forged header must not let more through,
-    so the limit is enforced again on the bytes actually inflated.
-    """
-
-    def __init__(self, inner: BinaryIO, limit: int, source: str) -> None:
-        super().__init__()
-        self._inner, self._limit, self._source, self._count = inner, limit, source, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self._inner.read(len(buffer))
-        self._count += len(data)
-        if self._count > self._limit:
-            raise BulkFileError(f"{self._source}: inflated past {self._limit:,} bytes, more than its "
-                                "header allows (size or compression-ratio limit); refused")
-        buffer[:len(data)] = data
-        return len(data)
+    error = BulkFileError
 
 
-def _is_unsafe_name(name: str) -> bool:
-    """Absolute paths, drive letters and `..` components could escape an extraction folder."""
-    normalised = name.replace("\\", "/")
-    return (normalised.startswith("/") or re.match(r"[A-Za-z]:", normalised) is not None
-            or ".." in PurePosixPath(normalised).parts)
+def _limits(max_member_bytes: int, max_compression_ratio: float) -> ZipLimits:
+    return ZipLimits(max_member_bytes, max_compression_ratio, "sources.bulk.max_member_bytes",
+                     "sources.bulk.max_compression_ratio")
 
 
-def _check_member(info: zipfile.ZipInfo, *, zip_path: Path, max_member_bytes: int,
-                  max_compression_ratio: float) -> None:
+def _check_member(info: zipfile.ZipInfo, *, zip_path: Path, limits: ZipLimits) -> None:
     """Refuse an unsafe member before a single byte of it is inflated."""
-    where = f"{zip_path}!{info.filename}"
-    if _is_unsafe_name(info.filename):
-        raise BulkFileError(f"{where}: unsafe member name (absolute path or '..'); zip refused")
-    if info.file_size > max_member_bytes:
-        raise BulkFileError(f"{where}: {info.file_size:,} bytes uncompressed, above the limit of "
-                            f"{max_member_bytes:,} (sources.bulk.max_member_bytes); refused")
-    ratio = info.file_size / max(info.compress_size, 1)
-    if ratio > max_compression_ratio:
-        raise BulkFileError(f"{where}: compression ratio {ratio:,.0f} above the limit of "
-                            f"{max_compression_ratio:g} (sources.bulk.max_compression_ratio); "
-                            "possible zip bomb, refused")
-
-
-def _read_limit(info: zipfile.ZipInfo, *, max_member_bytes: int, max_compression_ratio: float) -> int:
-    """The most bytes a member may inflate to under both limits."""
-    return min(max_member_bytes, int(max_compression_ratio * max(info.compress_size, 1)))
+    problem = member_problem(info, f"{zip_path}!{info.filename}", limits)
+    if problem is not None:
+        raise BulkFileError(problem)
 
 
 def _data_members(archive: zipfile.ZipFile, zip_path: Path) -> list[zipfile.ZipInfo]:
@@ -107,12 +73,10 @@ def parse_zip(path: Path | str, parse_member: Callable[[BinaryIO, str], BulkPars
     except (OSError, zipfile.BadZipFile) as exc:
         raise BulkFileError(f"{zip_path}: cannot open as a zip file: {exc}") from None
     with archive:
+        limits = _limits(max_member_bytes, max_compression_ratio)
         for info in archive.infolist():
-            _check_member(info, zip_path=zip_path, max_member_bytes=max_member_bytes,
-                          max_compression_ratio=max_compression_ratio)
-        results = [_parse_member(archive, info, zip_path, parse_member,
-                                 _read_limit(info, max_member_bytes=max_member_bytes,
-                                             max_compression_ratio=max_compression_ratio))
+            _check_member(info, zip_path=zip_path, limits=limits)
+        results = [_parse_member(archive, info, zip_path, parse_member, limits.read_limit(info))
                    for info in _data_members(archive, zip_path)]
     return combine(results, str(zip_path))
 

@@ -15,6 +15,9 @@ Decisions worth knowing:
   useful reaction. The error quotes the content type and the start of the body.
 - Large files (the bulk zips) are streamed to disk through ``download``, never held in memory; a
   download cut short is retried like any other connection problem.
+- Conditional requests (``get_json_if_changed``, ``download_if_changed``) send the ETag and
+  Last-Modified of an earlier answer; a 304 Not Modified answer returns None, so a municipal feed
+  that did not change costs one small request a night.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -69,6 +72,7 @@ class Fetched:
     content: bytes
     data: Any
     fetched_at: datetime
+    headers: Mapping[str, str] = field(default_factory=dict)  # the response's headers (ETag, Last-Modified)
 
     def as_payload(self) -> Payload:
         """The parsed document, labelled with its URL for error messages."""
@@ -91,6 +95,7 @@ class Downloaded:
     path: Path
     content_type: str
     fetched_at: datetime
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 _CONNECTION_PROBLEMS = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError,
@@ -129,6 +134,20 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if when.tzinfo is None:  # an HTTP date is always GMT
         when = when.replace(tzinfo=timezone.utc)
     return max((when - (now or datetime.now(timezone.utc))).total_seconds(), 0.0)
+
+
+def conditional_headers(validators: Mapping[str, str] | None) -> dict[str, str]:
+    """``If-None-Match`` / ``If-Modified-Since`` from an earlier answer's ETag and Last-Modified."""
+    validators = validators or {}
+    headers = {"If-None-Match": validators.get("etag"), "If-Modified-Since": validators.get("last_modified")}
+    return {name: value for name, value in headers.items() if value}
+
+
+def validators_of(headers: Mapping[str, str]) -> dict[str, str]:
+    """What to send next time to ask "has it changed?": the answer's ETag and Last-Modified."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    found = {"etag": lowered.get("etag"), "last_modified": lowered.get("last-modified")}
+    return {name: value for name, value in found.items() if value}
 
 
 def full_url(url: str, params: Mapping[str, Any] | None) -> str:
@@ -203,6 +222,18 @@ class HttpClient:
         """Stream ``url`` into ``target`` (written whole or not at all), retrying as above."""
         return self._retrying(lambda: self._download_once(url, Path(target)), "GET", url)
 
+    def get_json_if_changed(self, url: str, validators: Mapping[str, str] | None = None) -> Fetched | None:
+        """GET a JSON document unless it is unchanged since ``validators`` (``etag``, ``last_modified``
+        of an earlier answer): None when the server answers 304 Not Modified."""
+        headers = conditional_headers(validators)
+        return self._retrying(lambda: self._attempt("GET", url, None, headers), "GET", url)
+
+    def download_if_changed(self, url: str, target: Path,
+                            validators: Mapping[str, str] | None = None) -> Downloaded | None:
+        """``download`` unless the file is unchanged since ``validators``: None on 304 Not Modified."""
+        headers = conditional_headers(validators)
+        return self._retrying(lambda: self._download_once(url, Path(target), headers), "GET", url)
+
     def backoff(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait before the next attempt: the server's ``Retry-After`` or exponential back-off."""
         wanted = retry_after if retry_after is not None else self.backoff_seconds * 2**attempt
@@ -230,8 +261,9 @@ class HttpClient:
         )
 
     def _send(self, method: str, url: str, body: Mapping[str, Any] | None = None, *,
-              stream: bool = False) -> requests.Response:
-        headers = {"Accept": "*/*"} if stream else None  # a file download accepts any content type
+              stream: bool = False, extra: Mapping[str, str] | None = None) -> requests.Response:
+        headers = {"Accept": "*/*"} if stream else {}  # a file download accepts any content type
+        headers.update(extra or {})
         try:
             return self._session.request(method, url, json=body, timeout=self.timeout_seconds, stream=stream,
                                          headers=headers)
@@ -240,9 +272,11 @@ class HttpClient:
         except _CONNECTION_PROBLEMS as exc:
             raise _Retryable(f"connection problem: {type(exc).__name__}: {exc}") from None
 
-    def _download_once(self, url: str, target: Path) -> Downloaded:
+    def _download_once(self, url: str, target: Path, headers: Mapping[str, str] | None = None) -> Downloaded | None:
         partial = target.with_name(target.name + ".part")
-        with self._send("GET", url, stream=True) as response:
+        with self._send("GET", url, stream=True, extra=headers) as response:
+            if headers and response.status_code == 304:
+                return None
             self._check_status("GET", url, response)
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -262,10 +296,13 @@ class HttpClient:
                 raise SourceError(f"GET {url}: cannot write {target}: {exc.strerror or exc}") from None
             partial.replace(target)
             return Downloaded(url=url, path=target, content_type=response.headers.get("Content-Type", ""),
-                              fetched_at=datetime.now(timezone.utc))
+                              fetched_at=datetime.now(timezone.utc), headers=dict(response.headers))
 
-    def _attempt(self, method: str, url: str, body: Mapping[str, Any] | None) -> Fetched:
-        response = self._send(method, url, body)
+    def _attempt(self, method: str, url: str, body: Mapping[str, Any] | None,
+                 headers: Mapping[str, str] | None = None) -> Fetched | None:
+        response = self._send(method, url, body, extra=headers)
+        if headers and response.status_code == 304:
+            return None
         self._check_status(method, url, response)
         content_type = response.headers.get("Content-Type", "")
         data = self._parse_json(url, content_type, response.content)
@@ -278,6 +315,7 @@ class HttpClient:
             content=response.content,
             data=data,
             fetched_at=datetime.now(timezone.utc),
+            headers=dict(response.headers),
         )
 
     @staticmethod

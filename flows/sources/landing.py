@@ -68,7 +68,7 @@ def landed_file_name(position: int, kind: str) -> str:
     return f"{position:03d}-{kind.replace('/', '-')}.json"
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def write_atomically(path: Path, content: bytes) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     with open(temporary, "wb") as handle:
         handle.write(content)
@@ -126,7 +126,7 @@ def land(
         "files": entries,
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    _write_atomically(folder / MANIFEST, text.encode("utf-8"))
+    write_atomically(folder / MANIFEST, text.encode("utf-8"))
     return folder
 
 

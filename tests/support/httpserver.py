@@ -1,7 +1,8 @@
 """A scripted HTTP server on 127.0.0.1 for testing the API clients without the network or mocks.
 
 Each route answers from a script: a list of ``Reply`` objects consumed one per request (the last one
-repeats), or a function of the recorded request. Every request is recorded (method, path, query, body)
+repeats), or a function of the recorded request. Every request is recorded (method, path, query, body,
+headers)
 so tests can assert what the client sent. Replies can be delayed (to trigger client timeouts), can
 declare a longer ``Content-Length`` than they send (a cut-off body), and carry any status or headers.
 
@@ -52,6 +53,7 @@ class RecordedRequest:
     query: dict[str, list[str]]
     target: str
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def json(self) -> Any:
@@ -130,6 +132,7 @@ class ScriptedServer:
                     query=parse_qs(parts.query),
                     target=self.path,
                     body=self.rfile.read(length) if length else b"",
+                    headers=dict(self.headers.items()),
                 )
                 reply = server._reply_for(request)
                 if reply.delay:
