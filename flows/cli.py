@@ -263,6 +263,28 @@ def cmd_suppliers(args) -> int:
     return EXIT_OK
 
 
+def cmd_disclosure(args) -> int:
+    """Audit the published database's suppression pattern by hand, as an attacker would."""
+    settings = _settings(args)
+    from flows.outputs.disclosure import control
+    from flows.warehouse.database import connect
+
+    con = connect(settings.path("warehouse"), read_only=True)
+    try:
+        result = control.audit_published(con)
+        loss = con.execute("""select scope, cells, primary_suppressed, secondary_suppressed, share_before, share_after
+                              from meta.disclosure_audit
+                              where run_id = (select max(run_id) from meta.disclosure_audit) and scope <> 'all'
+                              order by scope""").fetchall()
+    finally:
+        con.close()
+    print(control.describe_audit(result, loss))
+    if not result.passed:
+        print("; ".join(control.failures(result)), file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socek", description=__doc__)
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="pipeline configuration (TOML)")
@@ -324,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("suppliers", cmd_suppliers, "list the ledger suppliers without an organisation number, with proposed matches")
     p.add_argument("--municipality", required=True, help="kommunkod")
     p.add_argument("--out", metavar="FILE.csv", help="write the proposed matches as a draft supplier crosswalk")
+    add("disclosure", cmd_disclosure, "audit the published suppression pattern by linear programming (docs/disclosure.md)")
     p = add("report", cmd_report, "write the council report (HTML, and PDF when Chromium is installed)")
     p.add_argument("--municipality", help="kommunkod (default: every configured municipality)")
     p.add_argument("--year", type=int, help="report year (default: the latest year with data)")

@@ -147,6 +147,8 @@ class Thresholds(StrictModel):
     register_shrink_share: float = Field(
         0.5, gt=0, le=1, description="a register delivery removing more than this share of its rows is held back")
     dominance_share: float = Field(0.85, gt=0, le=1, description="one enterprise above this share suppresses")
+    protection_share: float = Field(
+        0.2, gt=0, le=1, description="a suppressed money figure must stay uncertain by this share of it, both ways")
     source_stale_days: int = Field(400, ge=1, description="older snapshot data are flagged provisional")
     first_year: int = Field(2019, ge=1990, le=2100)
     last_year: int = Field(2025, ge=1990, le=2100)

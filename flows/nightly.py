@@ -81,6 +81,12 @@ def transform_task(settings: Settings, run: pipeline.RunState) -> int:
         return pipeline.transform(settings, run)
 
 
+@task(name="disclose", cache_policy=NO_CACHE)
+def disclose_task(settings: Settings, run: pipeline.RunState) -> None:
+    with pipeline.timed(run, "disclose"):
+        pipeline.disclose(settings, run)
+
+
 @task(name="publish", cache_policy=NO_CACHE)
 def publish_task(settings: Settings, run: pipeline.RunState) -> None:
     with pipeline.timed(run, "publish"):
@@ -114,13 +120,14 @@ def run_stages(settings: Settings, run: pipeline.RunState, full_rebuild: bool = 
             deliveries.cleanup(result)
             views = transform_task(settings, run)
             logger.info("transform ran %d SQL files", views)
+            disclose_task(settings, run)
         else:
             # Same inputs, same SQL: a build would reproduce the published database. Copy it, write
             # the outputs it lacks, record the run (seconds instead of a rebuild).
             logger.info("nothing new since the published build: not rebuilding; checking its outputs")
             deliveries.cleanup(result)
             pipeline.copy_published(settings, run)
-            for stage in ("load", "transform"):
+            for stage in ("load", "transform", "disclose"):
                 run.timings.setdefault(stage, 0.0)
         outputs_task(settings, run, everything=rebuild)
         publish_task(settings, run)

@@ -31,10 +31,11 @@ from flows.config import Settings
 from flows.intake import deliveries, feeds, holdback
 from flows.intake.deliveries import Intake, Mapper
 from flows.intake.pseudonymise import load_hash_key
-from flows.intake.validation_report import write_validation_report
+from flows.intake.validation_report import add_disclosure_audit, write_validation_report
 from flows.outputs import build_outputs
 from flows.outputs.build_outputs import BuildOutputs
 from flows.outputs.delivery import ExportError, ensure_writable_folder
+from flows.outputs.disclosure import control
 from flows.outputs.staging import discard
 from flows.sources import collect as sources_mod
 from flows.sources.collect import ExternalData
@@ -286,6 +287,20 @@ def transform(settings: Settings, run: RunState) -> int:
         return len(sql_runner.transform(con))
     finally:
         con.close()
+
+
+def disclose(settings: Settings, run: RunState) -> None:
+    """Disclosure control of the build: decide and audit the suppression pattern of everything it
+    would publish (``outputs.disclosure.control``), then rebuild what is materialised from it. A
+    pattern that fails the audit raises ``DisclosureError`` naming the cell: nothing is published."""
+    con = database.connect(run.build_file)
+    try:
+        decision = control.disclose(con, run.run_id)
+    finally:
+        con.close()
+    rows = decision.audit_rows(run.run_id)
+    add_disclosure_audit(settings.path("reports") / "validation", run.run_id,
+                         rows.astype(object).where(rows.notna(), None).to_dict("records"))
 
 
 def settle_earlier_outputs(settings: Settings, run: RunState) -> None:

@@ -221,7 +221,9 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
 # --- the quiet night: one small project run three times in this process, shared by several modules ---
 
 # columns that name the run that wrote a row (meta.provenance.synthetic_since: the run that first loaded demo data)
-RUN_IDENTITY = frozenset({"run_id", "_run_id", "_loaded_at", "synthetic_since"})
+# the columns naming the run that wrote a row, and what a run measured of itself (the disclosure
+# step's seconds in meta.disclosure_audit)
+RUN_IDENTITY = frozenset({"run_id", "_run_id", "_loaded_at", "synthetic_since", "seconds", "solver_seconds"})
 _QUIET_NIGHT: dict | None = None
 
 

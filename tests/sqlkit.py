@@ -13,6 +13,7 @@ import pandas as pd
 from flows.config import load_config
 from flows.datasets import DATASETS
 from flows.intake.deliveries import covered_period
+from flows.outputs.disclosure import control
 from flows.warehouse import load as loading
 from flows.warehouse import meta_tables, sql_runner
 
@@ -71,6 +72,7 @@ def fixture_db(tables: dict[str, list[dict]], settings=None, files: list[dict] |
         con.unregister("_files")
         loading.apply_supersession(con)
     sql_runner.transform(con)
+    control.disclose(con, "test-run")  # as the run's disclose stage does
     return con
 
 

@@ -17,8 +17,16 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from flows.errors import SocekError
-from flows.outputs.disclosure.engine import (DisclosureError, DisclosureModelError, ModelBuilder, Protection, audit,
-                                             information_loss, protect, protect_with_audit)
+from flows.outputs.disclosure.engine import (
+    DisclosureError,
+    DisclosureModelError,
+    ModelBuilder,
+    Protection,
+    audit,
+    information_loss,
+    protect,
+    protect_with_audit,
+)
 
 
 def build(cells: dict[str, float], sums: list[tuple[str, list[str]]], kind: str = "persons", **options):
@@ -516,3 +524,45 @@ def test_county_scale_protect_and_audit_finish(capsys):
             f"{s.components} components, largest {s.largest_component})")
     with capsys.disabled():
         print("\n" + line)
+
+
+# --- shares of a base of persons, and protection within the a-priori bounds ----------------------
+
+def test_a_share_of_few_persons_is_protected_in_persons():
+    """SE15-like: outcome shares of one base of 40 persons add up to the total share. The hidden 5 %
+    (2 persons) must be able to be 0 and 5 persons (12.5 %); with the other outcomes shown it is
+    exact, and once one more outcome is hidden it reaches [0, 12.5] and more."""
+    builder = ModelBuilder()
+    for key, value in {"T": 50.0, "work": 30.0, "studies": 15.0, "subsidised": 5.0}.items():
+        builder.add_cell(key, value, kind="persons", lower=0, upper=100, persons_per_unit=40 / 100)
+    builder.add_sum("T", ["work", "studies", "subsidised"])
+    model = builder.build()
+    result = audit(model, pattern(model, subsidised="C"))
+    assert interval(result, "subsidised") == (5.0, 5.0) and not result.passed
+    status = protect(model, [model.index["subsidised"]])
+    result = audit(model, status)
+    assert result.passed
+    lo, hi = interval(result, "subsidised")
+    assert lo == 0.0 and hi >= 12.5
+    # rounded inward in whole persons: 0.4 % steps
+    assert result.cell("subsidised").required_hi == pytest.approx(12.5)
+
+
+def test_protection_never_asks_for_more_than_is_possible():
+    """A share of 95 % cannot be shown to reach 114 %: the requirement stops at the a-priori 100 %."""
+    builder = ModelBuilder()
+    builder.add_cell("share", 95.0, kind="money", lower=0, upper=100)
+    builder.add_cell("other", 3.0, kind="money", lower=0, upper=100)
+    builder.add_cell("total", 98.0, kind="money", lower=0, upper=100)
+    builder.add_sum("total", ["share", "other"])
+    model = builder.build()
+    status = protect(model, [model.index["share"]])
+    result = audit(model, status)
+    assert result.passed and result.cell("share").required_hi == 100.0
+
+
+def test_persons_per_unit_belongs_to_persons_cells_only():
+    with pytest.raises(DisclosureModelError, match="only persons cells"):
+        ModelBuilder().add_cell("x", 1.0, kind="money", persons_per_unit=0.5)
+    with pytest.raises(DisclosureModelError, match="persons_per_unit"):
+        ModelBuilder().add_cell("x", 1.0, kind="persons", persons_per_unit=0.0)

@@ -62,10 +62,10 @@ def _values(published):
         con.close()
 
 
-def _query(published, sql):
+def _query(published, sql, params=None):
     con = duckdb.connect(str(published), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
 
@@ -259,3 +259,25 @@ def test_a_production_configuration_pointed_at_the_demo_warehouse_refuses_to_exp
     assert code == 1
     assert "holds synthetic demo data" in out.getvalue() and "refusing" in out.getvalue()
     assert not (tmp_path / "exports").exists() or not any((tmp_path / "exports").iterdir())
+
+
+def test_every_build_records_its_disclosure_audit_and_the_cli_repeats_it(demo):
+    """The run's disclose stage wrote its audit (passed, with the information loss per indicator) into
+    meta.disclosure_audit and the validation report; `socek disclosure` audits the published pattern
+    again by hand and agrees."""
+    run_id = _query(demo["published"], "select run_id from meta.provenance")[0][0]
+    overall = _query(demo["published"], """select passed, failures, cells > 1000, checked > 0, lps_solved > 0,
+                                                   narrowest_cell is not null
+                                            from meta.disclosure_audit where run_id = ? and scope = 'all'""", [run_id])
+    assert overall == [(True, 0, True, True, True, True)]
+    scopes = {s for (s,) in _query(demo["published"], "select scope from meta.disclosure_audit where run_id = ?", [run_id])}
+    assert {"SE04", "SE14", "SE15", "timeline"} <= scopes
+    assert _query(demo["published"], """select count(*) from meta.disclosure_audit
+                                        where run_id = ? and scope <> 'all' and share_after < share_before""",
+                  [run_id]) == [(0,)]
+    report = demo["settings"].path("reports") / "validation" / f"{run_id}.md"
+    assert "## Disclosure control" in report.read_text(encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "--config", str(demo["config"]), "disclosure"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("disclosure audit passed") and "SE14:" in run.stdout

@@ -1,6 +1,6 @@
 """The run's validation report, ``reports/validation/<run_id>.md`` and ``.json``: per delivered file
 its status, counts and every quarantined row with its reason, in plain words for analysts, plus what
-the inbox held that was not read and why."""
+the inbox held that was not read and why; after the disclosure step, its audit (``meta.disclosure_audit``)."""
 
 from __future__ import annotations
 
@@ -58,15 +58,47 @@ def markdown(report: dict) -> str:
         lines += ["## In the inbox but not read", ""]
         lines += [f"- `{item['path']}`: {item['reason']}" for item in report["not_read"]]
         lines.append("")
+    if report.get("disclosure_audit"):
+        lines += _disclosure_lines(report["disclosure_audit"])
     return "\n".join(lines) + "\n"
+
+
+def _disclosure_lines(rows: list[dict]) -> list[str]:
+    overall = next(r for r in rows if r["scope"] == "all")
+    width = overall["narrowest_relative_width"]
+    lines = ["## Disclosure control", "",
+             f"- audit {'passed' if overall['passed'] else 'FAILED'}: {overall['cells']} published cells, "
+             f"{overall['relations']} relations an outsider knows, {overall['checked']} suppressed cells checked "
+             f"by linear programming ({overall['lps_solved']} LPs, {overall['solver_seconds']:.1f} s in the solver, "
+             f"{overall['seconds']:.1f} s in all)",
+             f"- required: {overall['protection']}",
+             f"- narrowest interval an attacker reaches for a primary cell: {overall['narrowest_cell'] or 'none'}"
+             + (f" (width {width:.2f} of the value)" if width is not None else ""),
+             f"- suppressed: {overall['primary_suppressed']} primary, {overall['secondary_suppressed']} secondary "
+             f"({overall['share_before']:.1%} of the cells before secondary suppression, "
+             f"{overall['share_after']:.1%} after)", "",
+             "| scope | cells | primary | secondary | suppressed before | after |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r['scope']} | {r['cells']} | {r['primary_suppressed']} | {r['secondary_suppressed']} | "
+              f"{r['share_before']:.1%} | {r['share_after']:.1%} |" for r in rows if r["scope"] != "all"]
+    return lines + [""]
 
 
 def write_validation_report(folder: Path, intake: Intake, run_id: str) -> Path:
     """Write ``<run_id>.json`` and ``<run_id>.md`` into ``folder``; returns the Markdown path."""
+    return _write(folder, validation_report(intake, run_id))
+
+
+def add_disclosure_audit(folder: Path, run_id: str, rows: list[dict]) -> Path:
+    """Add the run's ``meta.disclosure_audit`` rows to its validation report."""
+    report = json.loads((folder / f"{run_id}.json").read_text(encoding="utf-8"))
+    report["disclosure_audit"] = rows
+    return _write(folder, report)
+
+
+def _write(folder: Path, report: dict) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    report = validation_report(intake, run_id)
-    (folder / f"{run_id}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True),
-                                           encoding="utf-8")
-    target = folder / f"{run_id}.md"
+    (folder / f"{report['run_id']}.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True, default=str), encoding="utf-8")
+    target = folder / f"{report['run_id']}.md"
     target.write_text(markdown(report), encoding="utf-8")
     return target

@@ -39,6 +39,7 @@ import duckdb
 from flows.catalogue import CATALOGUE_COLUMNS
 from flows.common.synthetic import SYNTHETIC_BANNER, SYNTHETIC_COLUMN, SYNTHETIC_VALUE
 from flows.errors import SocekError
+from flows.outputs.disclosure.control import require_decided
 from flows.outputs.staging import Staged, commit, staged_path
 from flows.warehouse.database import connect, provenance
 
@@ -272,6 +273,7 @@ def delivery_dir(exports_root: Path, municipality_code: str, on: date, year: int
 
 def delivery_files(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int | None = None) -> dict[str, bytes]:
     """Every file of one municipality's delivery, as bytes, from an open warehouse connection."""
+    require_decided(con)
     source = provenance(con)
     synthetic = bool(source.get("synthetic"))
     values = indicator_rows(con, municipality_code, year)

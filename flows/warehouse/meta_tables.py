@@ -23,6 +23,7 @@ def parameters_frame(settings: Settings) -> pd.DataFrame:
     t = settings.thresholds
     values = {"first_year": t.first_year, "last_year": t.last_year, "min_person_count": t.min_person_count,
               "min_enterprises": t.min_enterprises, "dominance_share": t.dominance_share,
+              "protection_share": t.protection_share,
               "source_stale_days": t.source_stale_days, "sql_fingerprint": sql_fingerprint()}
     return pd.DataFrame([{"name": k, "value": str(v)} for k, v in sorted(values.items())])
 

@@ -37,6 +37,7 @@ _COMMENT_OR_STRING = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'", re.DOTALL)
 _CREATES = re.compile(
     r"\bcreate\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?(?:table|view|macro)\s+(?:if\s+not\s+exists\s+)?"
     r"\"?([a-z_]+)\"?\s*\.\s*\"?([a-z_][a-z0-9_]*)\"?", re.IGNORECASE)
+_CREATES_TABLE = re.compile(r"\bcreate\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?table\b", re.IGNORECASE)
 _COMMENTS_FROM = re.compile(r"^--\s*column comments from\s+([a-z_]+\.[a-z_][a-z0-9_]*)\s*$", re.M | re.I)
 _REFERENCE = re.compile(
     r"(?<![\w.])\"?(" + "|".join(SCHEMAS) + r")\"?\s*\.\s*\"?([a-z_][a-z0-9_]*)\"?", re.IGNORECASE)
@@ -177,6 +178,24 @@ def transform(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[S
         con.execute(f"drop schema if exists {ident(schema)} cascade")
     return run_units(con, table_units(sql_dir) + load_units(
         [p for p in sql_files(sql_dir) if p.parent.name not in TABLE_LAYERS]))
+
+
+def refresh(con: duckdb.DuckDBPyConnection, filled: tuple[str, ...], sql_dir: Path = SQL_DIR) -> list[SqlUnit]:
+    """Rebuild the tables materialised (directly or through views) from the objects ``filled`` after
+    the transform (the disclosure step fills its status tables then); views need nothing."""
+    derived = [u for u in load_units([p for p in sql_files(sql_dir) if p.parent.name not in TABLE_LAYERS])
+               if not u.creates & set(filled)]
+    affected, chosen = set(filled), []
+    changed = True
+    while changed:
+        changed = False
+        for unit in derived:
+            if unit not in chosen and unit.reads & affected:
+                affected |= unit.creates
+                chosen.append(unit)
+                changed = True
+    tables = [u for u in chosen if _CREATES_TABLE.search(_COMMENT_OR_STRING.sub(" ", u.sql))]
+    return run_units(con, tables)
 
 
 def sql_fingerprint(sql_dir: Path = SQL_DIR) -> str:

@@ -1,302 +1,65 @@
--- export.report_cooperation_timeline: the cooperation the motion's question 2 asks about, as a
--- timeline for the council report: for each enterprise that started in 2022 and whose cooperation
--- with the municipality is registered (core.enterprises.cooperation_started set), every event by
--- date (start, WISE assessment, start of cooperation, agreements, grants, support activities,
--- procurements it won, an end) and per year the municipality's purchases from it and the people in
--- work integration there (started, ended, where they went next, participant days), with the
--- placement figures also summed over all its years.
---
--- Disclosure (DESIGN §6), for one named enterprise: municipal payments, grants and agreements with
--- a named supplier are public records (reference/domain.md §6 notes), so money is shown as is. Person
--- counts are not: a count of 1-4 is suppressed (C), participant days of a cell with 1-4 persons
--- started too, and when exactly one year of a placement measure is suppressed while its total over
--- the years is shown, one more year (the smallest) is suppressed (D) so the hidden one cannot be
--- recomputed. (With a single year the total equals that year and is suppressed by the same rule.) No placement sum across measures is published, so measures need no joint suppression.
--- Suppressed values are blank, with suppressed_reason in Swedish. A register the municipality has
--- not delivered gives blank values with obs_status L, never a false zero.
--- Grain: municipality_code, org_nr, event_type, event_kind, event_date/period, event_id.
--- Sources: core.enterprises, core.agreements, core.grants, core.support_activities,
--- core.procurement_awards, core.procurements, core.purchases, core.placements, core.calendar_years,
--- core.coverage, meta.parameters.
+-- export.report_cooperation_timeline: the cooperation timeline of the council report's question 2
+-- (indicators.cooperation_timeline) as it may be published. Money (agreements, grants, purchases,
+-- procurements) with a named enterprise is shown as is: the municipality's own payments, grants and
+-- agreements are public records (docs/disclosure.md, the partner-enterprise policy). Person-based
+-- figures carry the CONF_STATUS that disclosure control decided for them together with every
+-- published indicator (indicators.cooperation_status: primary C for 1-4 persons and for the outcomes
+-- of 1-4 persons who left, secondary D so no hidden figure can be worked out from the totals over
+-- the years or from the indicators); a person-based figure without a decision is hidden (fails
+-- closed). Suppressed values are blank, with suppressed_reason in Swedish.
+-- Grain: as indicators.cooperation_timeline. Sources: indicators.cooperation_timeline,
+-- indicators.cooperation_status, meta.parameters.
+-- Action plan AP3 (cooperation, IOP); Agenda 2030 target 17.17 (proxy).
+-- column comments from indicators.cooperation_timeline
 create or replace view export.report_cooperation_timeline as
 with params as (
     select max(case when name = 'min_person_count' then cast(value as integer) end) as min_persons
     from meta.parameters
 ),
--- The motion asks about "det sociala företag som startade 2022".
-cooperating as (
-    select municipality_code, org_nr, name, is_wise, criteria_assessed_on, valid_from, valid_to,
-           cooperation_started
-    from core.enterprises
-    where year(valid_from) = 2022 and cooperation_started is not null
-),
-coverage as (
-    -- a year counts as delivered when its deliveries were delivered and read; the ledger's also
-    -- needs its suppliers identified (organisation numbers or a reviewed crosswalk)
-    select municipality_code, case when dataset = 'supplier_matching' then 'supplier_invoices' else dataset end
-               as dataset,
-           year, bool_and(obs_status <> 'L') as delivered
-    from core.coverage
-    group by all
-),
-years as (
-    select c.municipality_code, c.org_nr, y.year
-    from cooperating as c
-    join core.calendar_years as y on y.year >= year(c.valid_from)
-),
-milestones as (
-    select municipality_code, org_nr, valid_from as event_date, 'enterprise_started' as event_type,
-           cast(null as varchar) as event_kind, cast(null as varchar) as description, 1 as event_order
-    from cooperating
-    union all
-    select municipality_code, org_nr, criteria_assessed_on, 'wise_assessed', null, null, 2
-    from cooperating where is_wise and criteria_assessed_on is not null
-    union all
-    select municipality_code, org_nr, cooperation_started, 'cooperation_started', null, null, 3
-    from cooperating
-    union all
-    select municipality_code, org_nr, valid_to, 'enterprise_ended', null, null, 9
-    from cooperating where valid_to is not null
-),
-agreements as (
-    select a.municipality_code, a.org_nr, a.agreement_id as event_id, a.start_date as event_date,
-           a.end_date, a.agreement_type as event_kind, a.description, cast(a.annual_value_sek as double) as value
-    from core.agreements as a
-    join cooperating as c on c.municipality_code = a.municipality_code and c.org_nr = a.org_nr
-),
-grants as (
-    select g.municipality_code, g.org_nr, g.grant_id as event_id, g.decision_date as event_date,
-           g.grant_type as event_kind, cast(g.amount_sek as double) as value
-    from core.grants as g
-    join cooperating as c on c.municipality_code = g.municipality_code and c.org_nr = g.org_nr
-),
-activities as (
-    select s.municipality_code, s.org_nr, s.activity_id as event_id, s.activity_date as event_date,
-           s.activity_type as event_kind, s.arranger as description, cast(s.participants as double) as value
-    from core.support_activities as s
-    join cooperating as c on c.municipality_code = s.municipality_code and c.org_nr = s.org_nr
-),
-procurements as (
-    select p.municipality_code, a.org_nr, p.procurement_id as event_id, p.published_date as event_date,
-           p.legal_basis as event_kind, p.title as description, cast(p.estimated_value_sek as double) as value
-    from core.procurement_awards as a
-    join cooperating as c on c.municipality_code = a.municipality_code and c.org_nr = a.org_nr
-    join core.procurements as p
-      on p.municipality_code = a.municipality_code and p.procurement_id = a.procurement_id
-),
-ledger as (
-    -- payments to the organisation number, whether or not it was in the register on the day
-    select municipality_code, year, supplier_org_nr, cast(amount_sek as double) as amount
-    from core.purchases
-),
-ledger_totals as (
-    select municipality_code, year, sum(amount) as all_purchases
-    from ledger
-    group by all
-),
-purchases as (
-    select
-        y.municipality_code,
-        y.org_nr,
-        y.year,
-        coalesce(cov.delivered, false) as delivered,
-        coalesce(sum(l.amount), 0) as amount,
-        count(l.amount) as postings,
-        max(t.all_purchases) as all_purchases
-    from years as y
-    left join ledger as l
-      on l.municipality_code = y.municipality_code and l.year = y.year and l.supplier_org_nr = y.org_nr
-    left join ledger_totals as t on t.municipality_code = y.municipality_code and t.year = y.year
-    left join coverage as cov on cov.municipality_code = y.municipality_code and cov.year = y.year
-     and cov.dataset = 'supplier_invoices'
-    group by all
-),
-placement_years as (
-    select
-        y.municipality_code,
-        y.org_nr,
-        y.year,
-        coalesce(cov.delivered, false) as delivered,
-        coalesce(sum(p.persons_started), 0) as persons_started,
-        coalesce(sum(p.persons_ended), 0) as persons_ended,
-        coalesce(sum(p.ended_to_unsubsidised_work), 0) as ended_to_unsubsidised_work,
-        coalesce(sum(p.ended_to_subsidised_work), 0) as ended_to_subsidised_work,
-        coalesce(sum(p.ended_to_studies), 0) as ended_to_studies,
-        coalesce(sum(p.participant_days), 0) as participant_days
-    from years as y
-    left join core.placements as p
-      on p.municipality_code = y.municipality_code and p.year = y.year and p.org_nr = y.org_nr
-    left join coverage as cov on cov.municipality_code = y.municipality_code and cov.year = y.year
-     and cov.dataset = 'placements'
-    group by all
-),
-placement_span as (
-    select municipality_code, org_nr, min(year) as first_year, max(year) as last_year
-    from placement_years
-    group by all
-),
-placement_cells as (
-    -- one row per year plus one over all years (year NULL), before unpivoting the measures
-    select municipality_code, org_nr, year, delivered, persons_started as cell_persons, persons_started,
-           persons_ended, ended_to_unsubsidised_work, ended_to_subsidised_work, ended_to_studies,
-           participant_days
-    from placement_years
-    union all
-    select municipality_code, org_nr, null, bool_and(delivered), sum(persons_started), sum(persons_started),
-           sum(persons_ended),
-           sum(ended_to_unsubsidised_work), sum(ended_to_subsidised_work), sum(ended_to_studies),
-           sum(participant_days)
-    from placement_years
-    group by municipality_code, org_nr
-),
-placement_measures as (
-    select
-        municipality_code, org_nr, year, delivered, cell_persons,
-        event_kind, cast(value as double) as value
-    from placement_cells
-    unpivot (value for event_kind in (persons_started, persons_ended, ended_to_unsubsidised_work,
-                                      ended_to_subsidised_work, ended_to_studies, participant_days))
-),
-placement_primary as (
-    select
-        m.*,
-        case
-            when not m.delivered then 'F'
-            when m.event_kind = 'participant_days'
-                 and m.cell_persons > 0 and m.cell_persons < p.min_persons then 'C'
-            when m.event_kind <> 'participant_days'
-                 and m.value > 0 and m.value < p.min_persons then 'C'
-            else 'F'
-        end as primary_status
-    from placement_measures as m
-    cross join params as p
-),
-placement_groups as (
-    select
-        municipality_code, org_nr, event_kind,
-        count(*) filter (where year is not null and primary_status = 'C') as years_suppressed,
-        max(primary_status) filter (where year is null) as total_status
-    from placement_primary
-    group by all
-),
-placement_secondary as (
-    -- the year that hides a single suppressed year: the smallest shown one (earliest on ties)
-    select p.municipality_code, p.org_nr, p.event_kind, arg_min(p.year, (p.value, p.year)) as year
-    from placement_primary as p
-    join placement_groups as g using (municipality_code, org_nr, event_kind)
-    where p.year is not null and p.primary_status = 'F'
-      and g.years_suppressed = 1 and g.total_status = 'F'
-    group by all
-),
-placements as (
-    select
-        p.municipality_code, p.org_nr, p.year, p.delivered, p.event_kind, p.value,
-        case
-            when p.primary_status = 'C' then 'C'
-            when s.year is not null then 'D'
-            else 'F'
-        end as conf_status
-    from placement_primary as p
-    left join placement_secondary as s
-      on s.municipality_code = p.municipality_code and s.org_nr = p.org_nr
-     and s.event_kind = p.event_kind and s.year = p.year
-),
-events as (
-    select municipality_code, org_nr, cast(null as varchar) as event_id, event_date,
-           year(event_date) as year, cast(year(event_date) as varchar) as period,
-           event_type, event_kind, description, cast(null as date) as end_date,
-           cast(null as double) as value, cast(null as varchar) as unit, 'A' as obs_status,
-           'F' as conf_status, event_order
-    from milestones
-    union all
-    select municipality_code, org_nr, event_id, event_date, year(event_date), cast(year(event_date) as varchar),
-           'agreement', event_kind, description, end_date, value, 'SEK/year', 'A', 'F', 4
-    from agreements
-    union all
-    select municipality_code, org_nr, event_id, event_date, year(event_date), cast(year(event_date) as varchar),
-           'grant', event_kind, null, null, value, 'SEK', 'A', 'F', 5
-    from grants
-    union all
-    select a.municipality_code, a.org_nr, a.event_id, a.event_date, year(a.event_date),
-           cast(year(a.event_date) as varchar), 'support_activity', a.event_kind, a.description, null,
-           a.value, 'persons', 'A',
-           case when a.value > 0 and a.value < p.min_persons then 'C' else 'F' end, 6
-    from activities as a
-    cross join params as p
-    union all
-    select municipality_code, org_nr, event_id, event_date, year(event_date), cast(year(event_date) as varchar),
-           'procurement_awarded', event_kind, description, null, value, 'SEK', 'A', 'F', 7
-    from procurements
-    union all
-    select municipality_code, org_nr, null, null, year, cast(year as varchar),
-           'purchases', 'amount', null, null, case when delivered then amount end, 'SEK',
-           case when delivered then 'A' else 'L' end, 'F', 20
-    from purchases
-    union all
-    select municipality_code, org_nr, null, null, year, cast(year as varchar),
-           'purchases', 'share_of_all_purchases', null, null,
-           case when delivered and all_purchases > 0 then 100.0 * amount / all_purchases end, '%',
-           case when delivered then 'A' else 'L' end, 'F', 21
-    from purchases
-    union all
-    select p.municipality_code, p.org_nr, null, null, p.year,
-           case when p.year is not null then cast(p.year as varchar)
-                else cast(s.first_year as varchar) || '-' || cast(s.last_year as varchar) end,
-           'placements', p.event_kind, null, null, p.value,
-           case when p.event_kind = 'participant_days' then 'days' else 'persons' end,
-           case when p.delivered then 'A' else 'L' end, p.conf_status,
-           case when p.year is null then 40 else 30 end
-    from placements as p
-    join placement_span as s using (municipality_code, org_nr)
+decided as (
+    select t.*,
+           case when t.persons is null then 'F' else coalesce(s.conf_status, 'C') end as conf_status
+    from indicators.cooperation_timeline as t
+    left join indicators.cooperation_status as s
+      on s.municipality_code = t.municipality_code and s.org_nr = t.org_nr and s.event_type = t.event_type
+     and s.event_kind = t.event_kind and s.period = t.period and s.event_id is not distinct from t.event_id
 ),
 final as (
     select
-        e.municipality_code,
-        e.org_nr,
-        c.name as enterprise_name,
-        c.cooperation_started,
-        e.event_id,
-        e.event_date,
-        e.year,
-        e.period,
-        e.event_type,
-        e.event_kind,
-        e.description,
-        e.end_date,
-        case when e.conf_status = 'F' and e.obs_status = 'A' then e.value end as value,
-        e.unit,
-        e.obs_status,
-        e.conf_status,
+        d.municipality_code,
+        d.org_nr,
+        d.enterprise_name,
+        d.cooperation_started,
+        d.event_id,
+        d.event_date,
+        d.year,
+        d.period,
+        d.event_type,
+        d.event_kind,
+        d.description,
+        d.end_date,
+        case when d.conf_status = 'F' then d.value end as value,
+        d.unit,
+        d.obs_status,
+        d.conf_status,
         case
-            when e.conf_status = 'C' and e.unit = 'days'
+            -- one wording whichever rule hid an outcome, so the reason says nothing of the value
+            when d.conf_status = 'C' and d.event_kind like 'ended_to_%'
+                then 'färre än ' || p.min_persons || ' personer, eller av färre än ' || p.min_persons
+                     || ' som avslutade'
+            when d.conf_status = 'C' and d.unit = 'days'
                 then 'bygger på färre än ' || p.min_persons || ' personer'
-            when e.conf_status = 'C'
+            when d.conf_status = 'C'
                 then 'färre än ' || p.min_persons || ' personer'
-            when e.conf_status = 'D'
+            when d.conf_status = 'D'
                 then 'uppgiften skulle kunna räknas fram ur andra redovisade uppgifter'
         end as suppressed_reason,
-        e.event_order
-    from events as e
-    join cooperating as c on c.municipality_code = e.municipality_code and c.org_nr = e.org_nr
+        d.event_order
+    from decided as d
     cross join params as p
 )
 select * from final;
-comment on view export.report_cooperation_timeline is 'Q2: timeline of the cooperation with each enterprise started in 2022 with a registered cooperation: events by date, yearly purchases and placements; person counts 1-4 suppressed with the reason.';
-comment on column export.report_cooperation_timeline.municipality_code is 'Kommunkod of the municipality that cooperates with the enterprise.';
-comment on column export.report_cooperation_timeline.org_nr is 'Organisation number of the enterprise (public).';
-comment on column export.report_cooperation_timeline.enterprise_name is 'Name of the enterprise.';
-comment on column export.report_cooperation_timeline.cooperation_started is 'Date the municipality''s cooperation with the enterprise started (from its register).';
-comment on column export.report_cooperation_timeline.event_id is 'The register''s id of the agreement, grant, activity or procurement; NULL for milestones and yearly figures.';
-comment on column export.report_cooperation_timeline.event_date is 'Date of the event; NULL for yearly figures and multi-year totals.';
-comment on column export.report_cooperation_timeline.year is 'Calendar year of the event or figure; NULL for a total over all years.';
-comment on column export.report_cooperation_timeline.period is 'The year, or YYYY-YYYY for a placement total over the enterprise''s years.';
-comment on column export.report_cooperation_timeline.event_type is 'enterprise_started, wise_assessed, cooperation_started, enterprise_ended, agreement, grant, support_activity, procurement_awarded, purchases or placements.';
-comment on column export.report_cooperation_timeline.event_kind is 'Agreement type, grant type, activity type, reservation of a won procurement (none, 4_18, 19_6a), purchases measure (amount, share_of_all_purchases) or placement measure (persons_started, persons_ended, ended_to_unsubsidised_work, ended_to_subsidised_work, ended_to_studies, participant_days).';
-comment on column export.report_cooperation_timeline.description is 'Agreement description, arranger of a support activity, or title of a procurement, as registered.';
-comment on column export.report_cooperation_timeline.end_date is 'End date of an agreement (NULL: open-ended).';
+comment on view export.report_cooperation_timeline is 'Q2: timeline of the cooperation with each enterprise started in 2022 with a registered cooperation: events by date, yearly purchases and placements; person-based figures carry the CONF_STATUS of disclosure control, suppressed ones blank with the reason.';
 comment on column export.report_cooperation_timeline.value is 'Amount (SEK, SEK/year), share (%), persons or participant days; blank when suppressed (see conf_status) or not delivered (obs_status L).';
-comment on column export.report_cooperation_timeline.unit is 'SEK, SEK/year (agreement value per year), % (share of all the municipality''s purchases), persons or days.';
-comment on column export.report_cooperation_timeline.obs_status is 'A normal; L the municipality has not delivered the register the figure comes from.';
-comment on column export.report_cooperation_timeline.conf_status is 'F shown; C suppressed (1-4 persons); D suppressed so a suppressed year cannot be recomputed from the total.';
+comment on column export.report_cooperation_timeline.conf_status is 'SDMX CONF_STATUS: F shown; C primary suppression (1-4 persons, or the outcomes of 1-4 persons who left); D secondary suppression (it could be worked out from other published figures).';
 comment on column export.report_cooperation_timeline.suppressed_reason is 'Why the value is not shown, in Swedish (e.g. färre än 5 personer); NULL when shown.';
-comment on column export.report_cooperation_timeline.event_order is 'Order of events on the same date (start, assessment, cooperation, agreements, grants, activities, procurements ...).';

@@ -19,8 +19,15 @@ import numpy as np
 import pandas as pd
 
 from flows.outputs.disclosure.intervals import IntervalSolver
-from flows.outputs.disclosure.model import (FREE, PRIMARY, SECONDARY, DisclosureError, Model, listing,
-                                            status_vector)
+from flows.outputs.disclosure.model import (
+    FREE,
+    PRIMARY,
+    SECONDARY,
+    DisclosureError,
+    Model,
+    listing,
+    status_vector,
+)
 
 # Integer rounding of person intervals forgives LP noise of this size.
 ROUNDING_TOL = 1e-6
@@ -31,29 +38,33 @@ class Protection:
     """How wide a primary cell's interval must be (DESIGN §6; issue 13).
 
     Person counts: the attacker must not be able to exclude 0 nor ``min_persons`` (so a count of 1-4
-    cannot be told from "nobody" or from a publishable count). Money: the interval must reach
-    ``money_share`` of the value on both sides. Anything else (rates): it must not be a single point;
-    ``other_min_width`` is relative to ``max(1, |value|)``.
+    cannot be told from "nobody" or from a publishable count); a share of a base of persons is held
+    to the same in persons (``Model.persons_per_unit``). Money and other magnitudes: the interval
+    must reach ``money_share`` of the value on both sides. Anything else (rates): it must not be a
+    single point; ``other_min_width`` is relative to ``max(1, |value|)``. A requirement never goes
+    beyond the cell's a-priori bounds (a share cannot be shown to reach above 100 %).
     """
 
     min_persons: int = 5
     money_share: float = 0.20
     other_min_width: float = 1e-6
 
-    def required(self, kind: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(lo must be <= this, hi must be >= this) for cells of the given kinds and values."""
+    def required(self, model: Model) -> tuple[np.ndarray, np.ndarray]:
+        """(lo must be <= this, hi must be >= this) for every cell of ``model``."""
+        kind, value = model.kind, model.values
         margin = self.money_share * np.abs(value)
         req_lo = np.where(kind == "persons", 0.0, np.where(kind == "money", value - margin, value))
-        req_hi = np.where(kind == "persons", float(self.min_persons),
+        req_hi = np.where(kind == "persons", self.min_persons / model.persons_per_unit,
                           np.where(kind == "money", value + margin, value))
-        return req_lo, req_hi
+        return np.clip(req_lo, model.lower, model.upper), np.clip(req_hi, model.lower, model.upper)
 
-    def passes(self, kind: np.ndarray, value: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        req_lo, req_hi = self.required(kind, value)
+    def passes(self, model: Model, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        value = model.values
+        req_lo, req_hi = self.required(model)
         tol = 1e-6 * np.maximum(1.0, np.abs(value))
         covers = (lo <= req_lo + tol) & (hi >= req_hi - tol)
         wide = (hi - lo) > self.other_min_width * np.maximum(1.0, np.abs(value))
-        return np.where(kind == "other", wide, covers)
+        return np.where(model.kind == "other", wide, covers)
 
 
 @dataclass(frozen=True)
@@ -166,17 +177,17 @@ def audit_with(solver: IntervalSolver, status, protection: Protection, *, exact:
         goal_lo = np.where(suppressed, -np.inf, np.nan)
         goal_hi = np.where(suppressed, np.inf, np.nan)
     else:  # rates ("other") must not be a point: that needs both exact ends
-        req_lo, req_hi = protection.required(model.kind, model.values)
+        req_lo, req_hi = protection.required(model)
         other = model.kind == "other"
         goal_lo = np.where(primary, np.where(other, -np.inf, req_lo), np.nan)
         goal_hi = np.where(primary, np.where(other, np.inf, req_hi), np.nan)
     lo, hi, comps = solver.intervals(suppressed | model.missing, goal_lo, goal_hi)
-    persons = model.kind == "persons"
-    # an attacker knows persons come whole; + 0.0 turns ceil's -0.0 into 0.0 for readable reports
-    lo = np.where(persons & np.isfinite(lo), np.ceil(lo - ROUNDING_TOL), lo) + 0.0
-    hi = np.where(persons & np.isfinite(hi), np.floor(hi + ROUNDING_TOL), hi) + 0.0
-    req_lo, req_hi = protection.required(model.kind, model.values)
-    passed = np.where(primary, protection.passes(model.kind, model.values, lo, hi), True)
+    persons, per = model.kind == "persons", model.persons_per_unit
+    # an attacker knows persons come whole (a share's persons too); + 0.0 turns ceil's -0.0 into 0.0
+    lo = np.where(persons & np.isfinite(lo), np.ceil(lo * per - ROUNDING_TOL) / per, lo) + 0.0
+    hi = np.where(persons & np.isfinite(hi), np.floor(hi * per + ROUNDING_TOL) / per, hi) + 0.0
+    req_lo, req_hi = protection.required(model)
+    passed = np.where(primary, protection.passes(model, lo, hi), True)
     idx = np.flatnonzero(suppressed)
     idx = idx[np.argsort(model.key_rank[idx], kind="stable")]
     cells = tuple(CellAudit(int(j), model.keys[j], str(status[j]), str(model.kind[j]), float(model.values[j]),

@@ -14,10 +14,30 @@ the model built on top of it decides which cells and relations exist.
     audit(model, status).raise_if_failed()
 """
 
-from flows.outputs.disclosure.audit import AuditResult, AuditSummary, CellAudit, Protection, audit
-from flows.outputs.disclosure.model import (FREE, KINDS, PRIMARY, SECONDARY, DisclosureError, DisclosureModelError,
-                                            Model, ModelBuilder, primary_status, status_vector)
-from flows.outputs.disclosure.secondary import information_loss, protect, protect_with_audit
+from flows.outputs.disclosure.audit import (
+                                            AuditResult,
+                                            AuditSummary,
+                                            CellAudit,
+                                            Protection,
+                                            audit,
+)
+from flows.outputs.disclosure.model import (
+                                            FREE,
+                                            KINDS,
+                                            PRIMARY,
+                                            SECONDARY,
+                                            DisclosureError,
+                                            DisclosureModelError,
+                                            Model,
+                                            ModelBuilder,
+                                            primary_status,
+                                            status_vector,
+)
+from flows.outputs.disclosure.secondary import (
+                                            information_loss,
+                                            protect,
+                                            protect_with_audit,
+)
 
 __all__ = [
     "FREE", "PRIMARY", "SECONDARY", "KINDS",

@@ -24,7 +24,12 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import connected_components
 
-from flows.outputs.disclosure.model import DisclosureError, DisclosureModelError, Model, listing
+from flows.outputs.disclosure.model import (
+    DisclosureError,
+    DisclosureModelError,
+    Model,
+    listing,
+)
 
 # An LP value within this (relative) distance of a bound is on the bound.
 BOUND_TOL = 1e-9

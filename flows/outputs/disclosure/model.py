@@ -67,7 +67,8 @@ class Model:
     ``eq @ x == eq_rhs`` and ``le`` the inequalities ``le @ x <= le_rhs``, both as CSR matrices.
     ``missing`` cells are neither published nor suppressed (obs_status L or M): their value is unknown
     to the attacker and possibly to us (NaN). ``must_publish`` cells are public documents that secondary
-    suppression may never choose.
+    suppression may never choose. ``persons_per_unit`` says how many persons one unit of a "persons"
+    cell is: 1 for a count, base/100 for a share in % of a base of persons (1 for other kinds).
     """
 
     keys: tuple[str, ...]
@@ -78,6 +79,7 @@ class Model:
     cost: np.ndarray
     missing: np.ndarray
     must_publish: np.ndarray
+    persons_per_unit: np.ndarray
     eq: sp.csr_matrix
     eq_rhs: np.ndarray
     eq_names: tuple[str, ...]
@@ -150,18 +152,21 @@ class ModelBuilder:
         self._cost: list[float] = []
         self._missing: list[bool] = []
         self._must_publish: list[bool] = []
+        self._persons_per_unit: list[float] = []
         self._eq: list[_Relation] = []
         self._le: list[_Relation] = []
 
     def add_cell(self, key: str, value: float, *, kind: str = "other", lower: float | None = None,
                  upper: float | None = None, cost: float | None = None, missing: bool = False,
-                 must_publish: bool = False) -> int:
+                 must_publish: bool = False, persons_per_unit: float = 1.0) -> int:
         """Add a cell and return its index.
 
         ``lower``/``upper`` are what an outsider knows without the table (default: 0 for persons and
         money, -inf otherwise; +inf above). Pass ``lower=-math.inf`` for net money. ``cost`` is the
         information lost if the cell is suppressed (default: its absolute value, so that small cells
-        are chosen first). A ``missing`` cell may have value NaN.
+        are chosen first). A ``missing`` cell may have value NaN. ``persons_per_unit`` (persons cells
+        only) turns the cell's unit into persons: base/100 for a share in % of a base of persons, so
+        its protection interval and whole-person rounding are those of the persons behind it.
         """
         if not isinstance(key, str) or not key:
             raise DisclosureModelError(f"a cell key must be a non-empty string, got {key!r}")
@@ -174,6 +179,10 @@ class ModelBuilder:
         hi = math.inf if upper is None else float(upper)
         if not (lo < math.inf and hi > -math.inf and lo <= hi):
             raise DisclosureModelError(f"cell {key!r} has empty a-priori bounds [{lo:g}, {hi:g}]")
+        if not (math.isfinite(persons_per_unit) and persons_per_unit > 0):
+            raise DisclosureModelError(f"cell {key!r} has persons_per_unit {persons_per_unit!r}; expected > 0")
+        if persons_per_unit != 1.0 and kind != "persons":
+            raise DisclosureModelError(f"cell {key!r}: only persons cells have a persons_per_unit")
         if missing and must_publish:
             raise DisclosureModelError(f"cell {key!r} is missing, so it cannot be a must-publish cell")
         if not missing:
@@ -197,6 +206,7 @@ class ModelBuilder:
         self._cost.append(float(cost))
         self._missing.append(bool(missing))
         self._must_publish.append(bool(must_publish))
+        self._persons_per_unit.append(float(persons_per_unit))
         return index
 
     def add_equality(self, coefs: Mapping[str, float], rhs: float = 0.0, *, name: str | None = None,
@@ -252,10 +262,11 @@ class ModelBuilder:
             lower=np.asarray(self._lower, dtype=float), upper=np.asarray(self._upper, dtype=float),
             kind=np.asarray(self._kind, dtype="<U7"), cost=np.asarray(self._cost, dtype=float),
             missing=np.asarray(self._missing, dtype=bool), must_publish=np.asarray(self._must_publish, dtype=bool),
+            persons_per_unit=np.asarray(self._persons_per_unit, dtype=float),
             eq=eq, eq_rhs=eq_rhs, eq_names=tuple(r.name for r in self._eq),
             le=le, le_rhs=le_rhs, le_names=tuple(r.name for r in self._le), index=dict(self._index))
         for array in (model.values, model.lower, model.upper, model.kind, model.cost, model.missing,
-                      model.must_publish, model.eq_rhs, model.le_rhs):
+                      model.must_publish, model.persons_per_unit, model.eq_rhs, model.le_rhs):
             array.flags.writeable = False
         _check_true_values(model)
         return model

@@ -32,10 +32,24 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from flows.outputs.disclosure.audit import AuditResult, Protection, audit_with, describe_failure
+from flows.outputs.disclosure.audit import (
+    AuditResult,
+    Protection,
+    audit_with,
+    describe_failure,
+)
 from flows.outputs.disclosure.intervals import IntervalSolver, LPInfeasible
-from flows.outputs.disclosure.model import (FREE, PRIMARY, SECONDARY, DisclosureError, DisclosureModelError, Model,
-                                            listing, primary_status, status_vector)
+from flows.outputs.disclosure.model import (
+    FREE,
+    PRIMARY,
+    SECONDARY,
+    DisclosureError,
+    DisclosureModelError,
+    Model,
+    listing,
+    primary_status,
+    status_vector,
+)
 
 # Neighbourhood radii tried by the LP repair: published cells crossed on the way from the primary cell
 # (unknown cells are crossed for free). 2 reaches the fourth corner of a 2 x 2 pattern, 3 the far
@@ -209,10 +223,11 @@ def _tasks(model: Model, result: AuditResult, protection: Protection) -> list[_T
             continue
         margin = 0.0 if c.kind == "persons" else 1e-7 * scale
         tol = 1e-6 * scale
+        # the margin keeps the LP off the exact bound, but never beyond what is a-priori possible
         if c.hi < c.required_hi - tol:
-            tasks.append(_Task(c.index, 1.0, c.required_hi + margin))
+            tasks.append(_Task(c.index, 1.0, min(c.required_hi + margin, model.upper[c.index])))
         if c.lo > c.required_lo + tol:
-            tasks.append(_Task(c.index, -1.0, c.required_lo - margin))
+            tasks.append(_Task(c.index, -1.0, max(c.required_lo - margin, model.lower[c.index])))
     return tasks
 
 

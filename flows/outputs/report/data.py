@@ -15,6 +15,7 @@ import duckdb
 from flows.catalogue import load_catalogue
 from flows.config import municipality_title
 from flows.errors import SocekError
+from flows.outputs.disclosure.control import require_decided
 from flows.outputs.report.html import is_missing
 
 
@@ -101,6 +102,7 @@ class ReportData:
 
 def load_data(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int | None = None) -> ReportData:
     """Read what the report needs for one municipality from the export layer."""
+    require_decided(con)
     areas = _rows(con, "select municipality_code, is_region from export.report_candidates order by 1")
     region = next((a["municipality_code"] for a in areas if a["is_region"]), None)
     if municipality_code not in {a["municipality_code"] for a in areas if not a["is_region"]}:
