@@ -1,7 +1,8 @@
 -- export.report_cooperation_timeline: the cooperation timeline of the council report's question 2
 -- (indicators.cooperation_timeline) as it may be published. Money (agreements, grants, purchases,
--- procurements) with a named enterprise is shown as is: the municipality's own payments, grants and
--- agreements are public records (docs/disclosure.md, the partner-enterprise policy). Person-based
+-- procurements, and the enterprise's annual-report figures) with a named enterprise is shown as is:
+-- the municipality's own payments, grants and agreements are public records, the enterprise's annual
+-- figures are its public annual report's (docs/disclosure.md, the partner-enterprise policy). Person-based
 -- figures carry the CONF_STATUS that disclosure control decided for them together with every
 -- published indicator (indicators.cooperation_status: primary C for 1-4 persons and for the outcomes
 -- of 1-4 persons who left, secondary D so no hidden figure can be worked out from the totals over
@@ -36,7 +37,7 @@ final as (
         d.period,
         d.event_type,
         d.event_kind,
-        d.description,
+        d.arranger_type,
         d.end_date,
         case when d.conf_status = 'F' then d.value end as value,
         d.unit,
