@@ -14,10 +14,12 @@
 -- recomputed. (With a single year the total equals that year and is suppressed by the same rule.) No placement sum across measures is published, so measures need no joint suppression.
 -- Suppressed values are blank, with suppressed_reason in Swedish. A register the municipality has
 -- not delivered gives blank values with obs_status L, never a false zero.
+-- Delivered text (the enterprise's name, descriptions, titles, arrangers, ids) passes through
+-- export.public_text: text holding a pseudonymised personal identity number is not shown.
 -- Grain: municipality_code, org_nr, event_type, event_kind, event_date/period, event_id.
 -- Sources: core.enterprises, core.agreements, core.grants, core.support_activities,
 -- core.procurement_awards, core.procurements, core.purchases, core.placements, core.calendar_years,
--- core.coverage, meta.parameters.
+-- core.coverage, meta.parameters, export.public_text.
 create or replace view export.report_cooperation_timeline as
 with params as (
     select max(case when name = 'min_person_count' then cast(value as integer) end) as min_persons
@@ -253,15 +255,17 @@ final as (
     select
         e.municipality_code,
         e.org_nr,
-        c.name as enterprise_name,
+        export.public_text(c.name, 'enskild näringsidkare') as enterprise_name,
         c.cooperation_started,
-        e.event_id,
+        export.public_text(e.event_id, null) as event_id,
         e.event_date,
         e.year,
         e.period,
         e.event_type,
         e.event_kind,
-        e.description,
+        export.public_text(e.description, case when e.event_type = 'support_activity' then 'enskild näringsidkare'
+                                               else 'texten innehåller personuppgifter och visas inte' end)
+            as description,
         e.end_date,
         case when e.conf_status = 'F' and e.obs_status = 'A' then e.value end as value,
         e.unit,
@@ -284,15 +288,15 @@ select * from final;
 comment on view export.report_cooperation_timeline is 'Q2: timeline of the cooperation with each enterprise started in 2022 with a registered cooperation: events by date, yearly purchases and placements; person counts 1-4 suppressed with the reason.';
 comment on column export.report_cooperation_timeline.municipality_code is 'Kommunkod of the municipality that cooperates with the enterprise.';
 comment on column export.report_cooperation_timeline.org_nr is 'Organisation number of the enterprise (public).';
-comment on column export.report_cooperation_timeline.enterprise_name is 'Name of the enterprise.';
+comment on column export.report_cooperation_timeline.enterprise_name is 'Name of the enterprise; enskild näringsidkare when the name holds a pseudonymised personal identity number.';
 comment on column export.report_cooperation_timeline.cooperation_started is 'Date the municipality''s cooperation with the enterprise started (from its register).';
-comment on column export.report_cooperation_timeline.event_id is 'The register''s id of the agreement, grant, activity or procurement; NULL for milestones and yearly figures.';
+comment on column export.report_cooperation_timeline.event_id is 'The register''s id of the agreement, grant, activity or procurement; NULL for milestones and yearly figures, and when the id holds a pseudonymised personal identity number.';
 comment on column export.report_cooperation_timeline.event_date is 'Date of the event; NULL for yearly figures and multi-year totals.';
 comment on column export.report_cooperation_timeline.year is 'Calendar year of the event or figure; NULL for a total over all years.';
 comment on column export.report_cooperation_timeline.period is 'The year, or YYYY-YYYY for a placement total over the enterprise''s years.';
 comment on column export.report_cooperation_timeline.event_type is 'enterprise_started, wise_assessed, cooperation_started, enterprise_ended, agreement, grant, support_activity, procurement_awarded, purchases or placements.';
 comment on column export.report_cooperation_timeline.event_kind is 'Agreement type, grant type, activity type, reservation of a won procurement (none, 4_18, 19_6a), purchases measure (amount, share_of_all_purchases) or placement measure (persons_started, persons_ended, ended_to_unsubsidised_work, ended_to_subsidised_work, ended_to_studies, participant_days).';
-comment on column export.report_cooperation_timeline.description is 'Agreement description, arranger of a support activity, or title of a procurement, as registered.';
+comment on column export.report_cooperation_timeline.description is 'Agreement description, arranger of a support activity, or title of a procurement, as registered; a neutral phrase when the text holds a pseudonymised personal identity number.';
 comment on column export.report_cooperation_timeline.end_date is 'End date of an agreement (NULL: open-ended).';
 comment on column export.report_cooperation_timeline.value is 'Amount (SEK, SEK/year), share (%), persons or participant days; blank when suppressed (see conf_status) or not delivered (obs_status L).';
 comment on column export.report_cooperation_timeline.unit is 'SEK, SEK/year (agreement value per year), % (share of all the municipality''s purchases), persons or days.';
