@@ -12,6 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.outputs.identity_guard import check_text
 from flows.outputs.query import open_read_only
 from flows.outputs.report.appendix import (
     agenda_section,
@@ -91,10 +92,13 @@ def stage_report(published: Path, reports_root: Path, municipality_code: str, ru
     """Write the page (and, with Chromium, its PDF) beside their final names.
 
     ``chromium`` is a path, ``AUTO`` (find an installed one) or None (no PDF wanted). When a PDF is
-    wanted but cannot be printed, ``pdf_problem`` says why; an older PDF is never removed for it.
+    wanted but cannot be printed, ``pdf_problem`` says why; an older PDF is never removed for it. A
+    page that would show a personal identity number or a pseudonym is not written
+    (``IdentityInOutputError``).
     """
     html, year = render_report(published, municipality_code, year)
     html_path = report_path(reports_root, municipality_code, year)
+    check_text(str(html_path), html)
     staged_html = staged_path(html_path, run_id)
     _write_text(staged_html, html)
     outputs = [Staged(html_path, staged_html)]
