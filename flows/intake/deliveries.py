@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from flows.common.hashing import sha256_file
+from flows.common.personnummer import redact
 from flows.config import Settings
 from flows.datasets import DATASETS, Dataset
 from flows.errors import InboxError
@@ -268,11 +269,13 @@ def plan(settings: Settings, known: pd.DataFrame, feeds: Sequence[FeedDelivery] 
         result.warnings.append(f"inbox {inbox_dir} does not exist: no municipal data read")
         return result
     for refused in (d for d in found if not d.accepted):
-        result.not_read.append({"path": str(refused.path), "reason": refused.refused})
+        path, reason = redact(str(refused.path)), redact(refused.refused)
+        result.not_read.append({"path": path, "reason": reason})
         if not refused.quiet:
-            result.warnings.append(f"{refused.path}: not read: {refused.refused}")
-    deliveries = [(d, d.path.relative_to(inbox_dir).as_posix()) for d in found if d.accepted]
-    deliveries += [(feed.delivery, feed.record_path) for feed in feeds]
+            result.warnings.append(f"{path}: not read: {reason}")
+    # a file name is stored and reported too: a personal identity number in it is masked
+    deliveries = [(d, redact(d.path.relative_to(inbox_dir).as_posix())) for d in found if d.accepted]
+    deliveries += [(feed.delivery, redact(feed.record_path)) for feed in feeds]
     result.files_seen = len(deliveries)
     if not deliveries:
         result.warnings.append(f"the inbox {inbox_dir} holds no deliveries (moved, unmounted or not yet synced?); "
@@ -355,9 +358,11 @@ def process_unit(unit: Unit, options: UnitOptions) -> UnitResult:
         except InboxError as exc:
             record.synthetic = exc.synthetic
             # The whole file is quarantined; rows that could be read count as read and quarantined.
-            out.quarantine.setdefault(item.dataset, []).append(_rejected(record, exc.rule, str(exc), exc.rows_read))
+            # The message may quote a cell or a column name as delivered: numbers in it are masked.
+            reason = redact(str(exc))
+            out.quarantine.setdefault(item.dataset, []).append(_rejected(record, exc.rule, reason, exc.rows_read))
             record.period_start, record.period_end = covered_period(None, DATASETS[item.dataset], record.path)
-            out.warnings.append(f"{record.path}: file rejected: {exc}")
+            out.warnings.append(f"{record.path}: file rejected: {reason}")
             out.records.append(record)
             out.cpu_seconds["read"] += time.process_time() - started
             continue

@@ -1,15 +1,14 @@
 -- indicators.named_parts: the part of an indicator cell that anyone knows because the council report
 -- prints it by name, and what remains for the other enterprises. The report follows each cooperating
--- enterprise (core.cooperating_enterprises) with its grants and yearly purchases (public records),
+-- enterprise (core.cooperating_enterprises) with its agreements, grants and yearly purchases (public records),
 -- its placements (person counts under disclosure control) and its own annual-report figures
 -- (turnover and revenue, public; employees and participants, person counts), so in that
--- municipality's cells of the same measures -- SE04 and SE09 in SEK, SE11's revenue shares, SE12's
+-- municipality's cells of the same measures -- SE04, SE08 and SE09 in SEK, SE11's revenue shares, SE12's
 -- and SE13's persons, SE14's totals of persons and days -- the enterprise's part can be subtracted.
 -- Disclosure control (flows/outputs/disclosure/published.py) models each such cell as named parts +
 -- others, and applies the primary rules to the others: a published total that is the named
 -- enterprise plus one or two more would let either work out the other's figure. SE11 is a share of
 -- sums: its remainder is not linear, so there the rules on the others decide the cell itself.
--- (SE08's committed values are the municipality's own agreements, public as a whole: no remainder.)
 -- The county's cells get the same: its named parts are those of its municipalities.
 -- Grain: indicator_id, municipality_code, period, sex, breakdown, breakdown_value, unit, role, org_nr,
 -- part_municipality (role named: one row per named enterprise and municipality in the cell; role others:
@@ -18,7 +17,8 @@
 -- Action plan AP1 (statistics that can be shared), AP3 (cooperation); Agenda 2030: all targets (proxies).
 create or replace view indicators.named_parts as
 with printed(indicator_id, unit, only_sex, only_breakdown) as (
-    values ('SE04', 'SEK', null, null), ('SE09', 'SEK', null, null), ('SE11', '%', null, null),
+    values ('SE04', 'SEK', null, null), ('SE08', 'SEK', null, null), ('SE09', 'SEK', null, null),
+           ('SE11', '%', null, null),
            ('SE12', 'persons', 'T', 'total'), ('SE13', 'persons', 'T', 'total'),
            ('SE14', 'persons', 'T', 'total'), ('SE14', 'days', 'T', 'total')
 ),
@@ -83,7 +83,7 @@ final as (
     group by all
 )
 select * from final;
-comment on view indicators.named_parts is 'Cells of SE04/SE09 (SEK), SE11 (%), SE12/SE13 (persons, T) and SE14 (totals) with a named cooperating enterprise: its printed part, and the other enterprises'' remainder with the helpers of the primary rules.';
+comment on view indicators.named_parts is 'Cells of SE04/SE08/SE09 (SEK), SE11 (%), SE12/SE13 (persons, T) and SE14 (totals) with a named cooperating enterprise: its printed part, and the other enterprises'' remainder with the helpers of the primary rules.';
 comment on column indicators.named_parts.indicator_id is 'Indicator id.';
 comment on column indicators.named_parts.municipality_code is 'Kommunkod.';
 comment on column indicators.named_parts.period is 'Calendar year.';

@@ -2,10 +2,11 @@
 -- partnerskap) or grant agreement (bidragsöverenskommelse) with social enterprises or idéburna
 -- organisations in force at some time in the year (start <= 31/12 and end >= 1/1 or open), and the
 -- annual value (SEK) the municipality committed to them; in total and by type. Partnerships are not
--- procurement: never add these values to SE04. The committed values are the municipality's own
--- agreements, public records (docs/disclosure.md §1): like SE06's estimates they carry no enterprise
--- contributors and are never suppressed. Municipal cells only; all_values applies coverage and makes
--- the county rows.
+-- procurement: never add these values to SE04. Each counterpart's committed value is its
+-- contribution (the dominance rule sees the largest one). The report prints the agreements of the
+-- enterprise it follows by name (public records); indicators.named_parts models that part as printed,
+-- so the rules apply to the other counterparts' remainder. Municipal cells only; all_values applies
+-- coverage and makes the county rows.
 -- Grain: municipality_code, period, breakdown, breakdown_value, unit.
 -- Sources: core.agreements.
 -- Action plan AP2c, AP3; Agenda 2030 target 17.17 (proxy, not 17.17.1); motion questions Q1 and Q2.
@@ -41,8 +42,7 @@ final as (
         cast(case when u.unit = 'SEK' then c.amount else c.agreements end as double) as numerator,
         cast(null as double) as denominator, cast(null as double) as persons, cast(null as double) as scale,
         'sum' as numerator_rollup, cast(null as varchar) as denominator_rollup,
-        case when u.unit = 'count' then coalesce(c.contributors, []) end as contributors,
-        false as provisional, 'agreements' as source
+        coalesce(c.contributors, []) as contributors, false as provisional, 'agreements' as source
     from counted as c
     cross join (values ('count', 'count_enterprises'), ('SEK', 'money')) as u(unit, measure)
 )

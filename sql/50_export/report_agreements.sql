@@ -4,8 +4,10 @@
 -- 2 need. The counterpart is named, with the agreement's value and ledger account, only for the
 -- enterprises the report follows by name (core.cooperating_enterprises); of the others the report
 -- shows the agreement's id, type and dates, which are the municipality's own records. The free texts
--- (description, goals, assessment_text) are left out.
--- Grain: municipality_code, agreement_id. Sources: core.agreements, core.cooperating_enterprises.
+-- (description, goals, assessment_text) are left out; the delivered text that is shown (ids, the
+-- name, the account) passes through export.public_text.
+-- Grain: municipality_code, agreement_id. Sources: core.agreements, core.cooperating_enterprises,
+-- export.public_text.
 -- Action plan AP2c, AP3; Agenda 2030 target 17.17 (proxy).
 create or replace view export.report_agreements as
 with named as (
@@ -14,15 +16,15 @@ with named as (
 final as (
     select
         a.municipality_code,
-        a.agreement_id,
+        export.public_text(a.agreement_id, null) as agreement_id,
         a.agreement_type,
         n.org_nr is not null as is_named,
         n.org_nr,
-        n.name as enterprise_name,
+        export.public_text(n.name, 'enskild näringsidkare') as enterprise_name,
         a.start_date,
         a.end_date,
         case when n.org_nr is not null then a.annual_value_sek end as annual_value_sek,
-        case when n.org_nr is not null then a.ledger_account end as ledger_account,
+        case when n.org_nr is not null then export.public_text(a.ledger_account, null) end as ledger_account,
         a.goal_places_per_year,
         a.follow_up_due,
         a.followed_up_on,

@@ -1,18 +1,19 @@
 -- export.report_municipal_actions: the municipality's own actions as the reports print them: date,
 -- who decided, diarienummer, type, responsible unit, budget and action-plan area. Dates, decisions
 -- and budgets of the municipality's own actions are public records, not person data; the free texts
--- (title, description, link) are left out. Grain: municipality_code, action_id.
--- Sources: core.municipal_actions.
+-- (title, description, link) are left out; the delivered text shown (id, diarienummer) passes
+-- through export.public_text. Grain: municipality_code, action_id.
+-- Sources: core.municipal_actions, export.public_text.
 -- Action plan: the area of each action; Agenda 2030 targets 8.3, 12.7, 17.17 (proxies).
 create or replace view export.report_municipal_actions as
 with final as (
     select
         municipality_code,
-        action_id,
+        export.public_text(action_id, null) as action_id,
         year,
         decision_date,
         decision_body,
-        diarienummer,
+        export.public_text(diarienummer, null) as diarienummer,
         action_type,
         responsible_unit,
         budget_sek,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.common.synthetic import SYNTHETIC_BANNER
+from flows.outputs.identity_guard import check_text
 from flows.outputs.query import open_read_only
 from flows.outputs.report.appendix import (
     agenda_context,
@@ -140,10 +141,13 @@ def stage_report(published: Path, reports_root: Path, code: str, run_id: str,
     municipality's, or the county report for the region's code.
 
     ``chromium`` is a path, ``AUTO`` (find an installed one) or None (no PDF wanted). When a PDF is
-    wanted but cannot be printed, ``pdf_problem`` says why; an older PDF is never removed for it.
+    wanted but cannot be printed, ``pdf_problem`` says why; an older PDF is never removed for it. A
+    page that would show a personal identity number or a pseudonym is not written
+    (``IdentityInOutputError``).
     """
     html, year, county = render_page(published, code, year)
     html_path = report_path(reports_root, code, year, county)
+    check_text(str(html_path), html)
     staged_html = staged_path(html_path, run_id)
     _write_text(staged_html, html)
     outputs = [Staged(html_path, staged_html)]
