@@ -312,3 +312,19 @@ def test_the_clumsy_participant_phrase_is_gone(lekeberg):
     text = text_of(lekeberg, "fraga-2")
     assert "Antal deltagare: Uppgiften visas inte" not in text
     assert "(färre än 5 deltagare)" in text
+
+
+def test_a_register_not_delivered_is_said_in_words_never_zero(published, warehouse):
+    """Ljusnarsberg (1864) has not delivered its register of actions: its report says so wherever the
+    actions would be told, and never counts them as none."""
+    delivered = warehouse.execute("""select count(*) from meta.files where dataset = 'municipal_actions'
+                                     and municipality_code = '1864'""").fetchone()[0]
+    assert delivered == 0
+    html, _ = report_write.render_report(published, "1864")
+    summary, work = text_of(html, "sammanfattning"), text_of(html, "kommunens-arbete")
+    assert "Kommunen har inte lämnat något register över sina egna beslut och åtgärder" in summary
+    assert "(uppgift saknas, inte noll)" in work
+    assert "registret över kommunens åtgärder har inte lämnats" in work
+    assert "Inga egna beslut eller åtgärder är registrerade" not in work
+    assert "Registret över kommunens åtgärder har inte lämnats, så åtgärder utan ansvarig enhet kan inte redovisas." in (
+        text_of(html, "samarbeten"))
