@@ -328,3 +328,34 @@ def test_a_register_not_delivered_is_said_in_words_never_zero(published, warehou
     assert "Inga egna beslut eller åtgärder är registrerade" not in work
     assert "Registret över kommunens åtgärder har inte lämnats, så åtgärder utan ansvarig enhet kan inte redovisas." in (
         text_of(html, "samarbeten"))
+
+
+def test_the_new_export_views_never_pass_a_pseudonym_on():
+    """Delivered text the reports read from the new export views (ids, diarienummer, the account, the
+    enterprise's name) passes through export.public_text: a pseudonymised personal identity number
+    in it never leaves the warehouse."""
+    from tests.sqlkit import fixture_db
+
+    pseudonym = "pnr:0123456789abcdef"
+    org = "7696405120"
+    con = fixture_db({
+        "raw.enterprises": [{"org_nr": org, "name": f"Kooperativet {pseudonym}", "municipality_code": LEKEBERG,
+                             "is_wise": True, "start_date": "2022-03-01", "cooperation_started": "2022-09-01",
+                             "_file_id": "reg"}],
+        "raw.agreements": [{"agreement_id": f"AVT {pseudonym}", "municipality_code": LEKEBERG, "org_nr": org,
+                            "type": "iop", "start_date": "2022-09-01", "end_date": None, "annual_value_sek": 1000.0,
+                            "ledger_account": f"46120 {pseudonym}", "_file_id": "avt"}],
+        "raw.municipal_actions": [{"action_id": f"ATG {pseudonym}", "municipality_code": LEKEBERG,
+                                   "decision_date": "2024-05-14", "decision_body": "ks",
+                                   "diarienummer": f"KS 2024/1 {pseudonym}", "action_type": "follow_up",
+                                   "title": pseudonym, "responsible_unit": None, "_file_id": "atg"}],
+    })
+    try:
+        for view in ("report_agreements", "report_municipal_actions", "report_purchases_by_account"):
+            rows = con.execute(f"select * from export.{view}").fetchall()
+            assert not any(pseudonym in str(v) for row in rows for v in row), view
+        assert con.execute("select count(*) from export.report_municipal_actions").fetchone()[0] == 1
+        assert con.execute("select agreement_id, ledger_account, enterprise_name from export.report_agreements"
+                           ).fetchall() == [(None, None, "enskild näringsidkare")]
+    finally:
+        con.close()

@@ -2,9 +2,10 @@
 -- follows by name, per year and ledger account, for the years whose ledger was delivered and
 -- matched: the split of the yearly purchases question 2 prints, so they can be set beside the
 -- agreements (each agreement names the account its payments are booked on). The municipality's
--- payments to a named supplier are public records (docs/disclosure.md §4).
+-- payments to a named supplier are public records (docs/disclosure.md §4); the account, delivered
+-- text, passes through export.public_text.
 -- Grain: municipality_code, org_nr, year, konto_nr.
--- Sources: core.purchases, core.cooperating_enterprises, core.coverage.
+-- Sources: core.purchases, core.cooperating_enterprises, core.coverage, export.public_text.
 -- Action plan AP2d; Agenda 2030 target 12.7 (proxy).
 create or replace view export.report_purchases_by_account as
 with delivered as (
@@ -15,7 +16,8 @@ with delivered as (
     having bool_and(obs_status <> 'L')
 ),
 final as (
-    select p.municipality_code, p.supplier_org_nr as org_nr, p.year, p.account as konto_nr, sum(p.amount_sek) as amount_sek
+    select p.municipality_code, p.supplier_org_nr as org_nr, p.year, export.public_text(p.account, null) as konto_nr,
+           sum(p.amount_sek) as amount_sek
     from core.purchases as p
     join core.cooperating_enterprises as c
       on c.municipality_code = p.municipality_code and c.org_nr = p.supplier_org_nr
