@@ -36,7 +36,7 @@ LIST_SEPARATOR = "; "  # how list-valued keys are joined in meta.indicator_catal
 
 # Columns of meta.indicator_catalogue / indikatorer.csv, in order.
 CATALOGUE_COLUMNS = [
-    "indicator_id", "name_sv", "name_en", "definition", "units", "disaggregations",
+    "indicator_id", "name_sv", "name_en", "definition", "definition_sv", "units", "disaggregations",
     "action_plan_areas", "action_plan_area_names_sv", "sdg_targets", "sdg_relation",
     "context_for_indicator", "motion_question", "sources", "kolada_kpi", "view_name", "target_breakdowns",
 ]
@@ -104,6 +104,7 @@ class Indicator(StrictModel):
     name_sv: str = Field(min_length=3)
     name_en: str = Field(min_length=3)
     definition: str = Field(min_length=20)
+    definition_sv: str = Field(min_length=20, description="the definition in Swedish (indikatorer.csv, the reports)")
     units: list[str] = Field(min_length=1)
     disaggregations: list[str] = Field(min_length=1)
     action_plan_areas: list[str] = Field(min_length=1)
@@ -281,6 +282,7 @@ def catalogue_frame(catalogue: Catalogue | Path | str | None = None) -> pd.DataF
             "name_sv": indicator.name_sv,
             "name_en": indicator.name_en,
             "definition": indicator.definition,
+            "definition_sv": indicator.definition_sv,
             "units": _joined(indicator.units),
             "disaggregations": _joined(indicator.disaggregations),
             "action_plan_areas": _joined(indicator.action_plan_areas),

@@ -192,7 +192,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    """Write the council report of one or every municipality from the published database."""
+    """Write the report of one or every municipality, and the county report, from the published database."""
     settings = _settings(args)
     from flows.outputs.build_outputs import refuse_synthetic
     from flows.outputs.report.pdf import AUTO
@@ -201,9 +201,8 @@ def cmd_report(args) -> int:
 
     published = settings.path("warehouse")
     refuse_synthetic(settings, published_provenance(published), published)
-    codes = [args.municipality] if args.municipality else settings.municipality_codes
+    codes = [settings.check_delivery_code(args.municipality)] if args.municipality else settings.delivery_codes
     for code in codes:
-        settings.municipality(code)
         result = write_report(published, settings.path("reports"), code, args.year,
                               chromium=None if args.no_pdf else AUTO)
         print(f"report: {result.html_path}")
@@ -347,8 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality", required=True, help="kommunkod")
     p.add_argument("--out", metavar="FILE.csv", help="write the proposed matches as a draft supplier crosswalk")
     add("disclosure", cmd_disclosure, "audit the published suppression pattern by linear programming (docs/disclosure.md)")
-    p = add("report", cmd_report, "write the council report (HTML, and PDF when Chromium is installed)")
-    p.add_argument("--municipality", help="kommunkod (default: every configured municipality)")
+    p = add("report", cmd_report, "write the reports: each municipality's and the county's (HTML, and PDF when "
+                                  "Chromium is installed)")
+    p.add_argument("--municipality", help="kommunkod, or the region's code for the county report (default: all)")
     p.add_argument("--year", type=int, help="report year (default: the latest year with data)")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF even when Chromium is installed")
     p = add("restore", cmd_restore, "put a kept earlier database back as the published one (docs/operations.md)")

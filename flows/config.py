@@ -78,12 +78,24 @@ class Feed(StrictModel):
         return value
 
 
+class Motion(StrictModel):
+    """A council motion the municipality's report answers: its title, who submitted it and its two
+    questions (how the municipality works for more social enterprises; how the cooperation with the
+    enterprise started in 2022 is going). Without one the report is a general redovisning."""
+
+    title: str = Field(min_length=3)
+    submitted_by: str = Field(min_length=2)
+    question_work: str = Field(min_length=10, description="the question section 2 of the report answers")
+    question_cooperation: str = Field(min_length=10, description="the question section 3 of the report answers")
+
+
 class Municipality(StrictModel):
     code: str = Field(description="SCB kommunkod, four digits")
     name: str
     kolada_code: str
     scb_code: str
     feeds: list[Feed] = Field(default_factory=list)
+    motion: Motion | None = None
 
     @field_validator("feeds")
     @classmethod

@@ -70,6 +70,16 @@ ACTIVITY_TYPES = ("advice", "skills_training", "procurement_training", "marketin
                   "business_development", "financing_advice")
 PLACEMENT_TYPES = ("work_training", "internship", "subsidised_job", "unsubsidised_job")
 RESERVED = ("none", "4_18", "19_6a")
+ASSESSMENTS = ("on_track", "partly", "not_met")  # a follow-up's verdict on an agreement's goals
+RENEWALS = ("extend", "replace", "end", "under_review")  # what is decided about an agreement's renewal
+DECISION_BODIES = ("kf", "ks", "committee", "administration")
+ACTION_TYPES = ("policy_strategy", "budget_decision", "procurement_guideline", "dialogue_meeting",
+                "network_meeting", "agreement_decision", "staff_assignment", "lead_review", "follow_up", "other")
+# Who in the municipality answers for an action: a closed list of functions, so the report can name
+# the unit without printing a delivered name.
+RESPONSIBLE_UNITS = ("municipal_management", "business_development", "labour_market", "social_services",
+                     "procurement", "culture_leisure", "other")
+ACTION_PLAN_AREAS = ("AP1", "AP2a", "AP2b", "AP2c", "AP2d", "AP3")  # config/indicators.toml
 
 DATASETS: dict[str, Dataset] = {}
 
@@ -144,6 +154,24 @@ _register(Dataset(
         Column("end_date", DATE, nullable=True, description="Date the agreement ends (blank when open-ended)"),
         Column("annual_value_sek", DECIMAL, nullable=True, minimum=0, description="Value the municipality commits per year, SEK"),
         Column("description", required=False, nullable=True, description="Free-text description of the agreement"),
+        # Goals and follow-up (optional, so older deliveries stay valid). The free texts stay in the
+        # warehouse; the report prints the closed-list and numeric columns.
+        Column("goal_places_per_year", INT, required=False, nullable=True, minimum=0, maximum=100000,
+               description="Goal: persons in work integration at the counterpart per year under the agreement"),
+        Column("goals", required=False, nullable=True, description="The agreement's goals in words (internal)"),
+        Column("ledger_account", required=False, nullable=True,
+               description="Ledger account (konto_nr) the payments under the agreement are booked on, text"),
+        Column("follow_up_due", DATE, required=False, nullable=True, description="Date the next follow-up is due"),
+        Column("followed_up_on", DATE, required=False, nullable=True,
+               description="Date of the latest follow-up (blank: not followed up yet)"),
+        Column("assessment_municipality", required=False, nullable=True, values=ASSESSMENTS,
+               description="The municipality's assessment at the latest follow-up: goals on track, partly met or not met"),
+        Column("assessment_counterpart", required=False, nullable=True, values=ASSESSMENTS,
+               description="The counterpart's own assessment at the latest follow-up"),
+        Column("assessment_text", required=False, nullable=True,
+               description="The follow-up's assessment in words (internal)"),
+        Column("renewal", required=False, nullable=True, values=RENEWALS,
+               description="What is decided about the agreement after its end date (blank: nothing decided)"),
     ),
     key=("agreement_id",),
     plausible_dates=("start_date",),
@@ -164,6 +192,9 @@ _register(Dataset(
         Column("employment_requirement", BOOL, description="The contract requires employment of people far from the labour market (sysselsättningskrav)"),
         Column("social_criteria", BOOL, description="The procurement sets other social requirements or criteria (sociala hänsyn)"),
         Column("awarded_org_nrs", nullable=True, description="'|'-separated organisation numbers of the winners"),
+        Column("requirements_followed_up", BOOL, required=False, nullable=True,
+               description="The employment requirement or social criteria were followed up during the contract "
+                           "(blank: not known yet)"),
     ),
     key=("procurement_id",),
     period_column="published_date",
@@ -252,6 +283,36 @@ _register(Dataset(
     key=("org_nr", "year"),
     period_column="year",
     label_sv="Företagens årsuppgifter",
+))
+
+
+_register(Dataset(
+    "municipal_actions",
+    "The municipality's own actions for social enterprises: decisions, strategies, budgets, guidelines, "
+    "meetings and assignments.",
+    (
+        Column("action_id", description="The municipality's id of the action"),
+        Column("municipality_code", is_municipality=True, description="Kommunkod of the municipality that acted"),
+        Column("decision_date", DATE, description="Date of the decision, or the day the meeting was held"),
+        Column("decision_body", values=DECISION_BODIES,
+               description="Who decided: kf (kommunfullmäktige), ks (kommunstyrelsen), committee (a nämnd) or "
+                           "administration (förvaltning)"),
+        Column("diarienummer", required=False, nullable=True, description="Registration number of the decision"),
+        Column("action_type", values=ACTION_TYPES, description="Kind of action"),
+        Column("title", description="Title of the decision or action (internal)"),
+        Column("description", required=False, nullable=True, description="What was decided or done (internal)"),
+        Column("responsible_unit", nullable=True, values=RESPONSIBLE_UNITS,
+               description="The unit that answers for carrying it out (blank: none named)"),
+        Column("budget_sek", DECIMAL, required=False, nullable=True, minimum=0,
+               description="Money set aside for the action, SEK"),
+        Column("action_plan_area", required=False, nullable=True, values=ACTION_PLAN_AREAS,
+               description="Area of the regional action plan 2022-2025 the action serves"),
+        Column("link", required=False, nullable=True, description="Address of the decision document (internal)"),
+    ),
+    key=("action_id",),
+    period_column=None,  # a full register: the newest delivery replaces the municipality's actions
+    plausible_dates=("decision_date",),
+    label_sv="Kommunens åtgärder",
 ))
 
 

@@ -17,7 +17,10 @@ What the attacker knows (its own list, from the documentation, not from socek's 
 - SE04's share and amount have one base per municipality and year: any published pair gives it;
 - the report's named enterprise: its grants, agreements and purchases are parts of SE09, SE08 and
   SE04 (the rest is the other enterprises, at least 0), its placements per year add up to its total
-  over the years, each outcome is at most those who left, and its starts are part of SE14.
+  over the years, each outcome is at most those who left, and its starts are part of SE14; its own
+  employees and participants (its annual report) are parts of SE13 and SE12. A figure the report
+  prints in two tables (the starts and participants beside the agreements' goals) is known when
+  either shows it.
 
 Everything is at least 0; shares are at most 100 %.
 
@@ -126,19 +129,11 @@ def _read_enterprise(pub: Published, municipality: str, org: str, text: str) -> 
                     pub.figures[("report", municipality, org, row["head"], "purchases")] = Figure(
                         ("report", municipality, org, row["head"], "purchases"), amount, "F", "SEK")
         if caption.startswith("Personer i arbetsintegrering"):
-            for row in _ROW.finditer(body):
-                period = html.unescape(row["head"]).replace("–", "-")
-                for kind, cell in zip(PLACEMENT_LABELS, _CELL.finditer(row["cells"])):
-                    key = ("report", municipality, org, period, kind)
-                    unit = "days" if kind == "participant_days" else "persons"
-                    cls, shown = cell["cls"], cell["text"]
-                    if "suppressed" in cls:  # the reason says which rule: derivable (D) or small (C)
-                        status = "D" if "räknas fram" in html.unescape(cell.group(0)) else "C"
-                        pub.figures[key] = Figure(key, None, status, unit)
-                    elif "missing" in cls:
-                        pub.figures[key] = Figure(key, None, "L", unit)
-                    else:
-                        pub.figures[key] = Figure(key, _number(html.unescape(re.sub("<[^>]+>", "", shown))), "F", unit)
+            _person_columns(pub, municipality, org, body, {i: kind for i, kind in enumerate(PLACEMENT_LABELS)})
+        if caption.startswith("Mål och utfall"):  # goal, started, participants by the enterprise's report
+            _person_columns(pub, municipality, org, body, {1: "persons_started", 2: "participants"})
+        if caption.startswith("Företagets utveckling"):  # turnover, shares, revenue, employees, participants
+            _person_columns(pub, municipality, org, body, {4: "employees", 5: "participants"})
     grants: dict[tuple, float] = defaultdict(float)
     agreements: list[tuple[int, int | None, str, float]] = []
     for event in _EVENT.finditer(text):
@@ -156,6 +151,31 @@ def _read_enterprise(pub: Published, municipality: str, org: str, text: str) -> 
                 kind = {v: k for k, v in AGREEMENT_LABELS.items()}[found["label"]]
                 agreements.append((year, int(found["end"]) if found["end"] else None, kind, _number(found["amount"])))
     _named_parts(pub, municipality, org, grants, agreements)
+
+
+def _person_columns(pub: Published, municipality: str, org: str, body: str, columns: dict[int, str]) -> None:
+    """The person figures of a table's rows (a year, or a span of years), by column; a figure shown
+    in any table is known, whatever another table does with it."""
+    for row in _ROW.finditer(body):
+        period = html.unescape(row["head"]).replace("–", "-")
+        for index, cell in enumerate(_CELL.finditer(row["cells"])):
+            if index not in columns:
+                continue
+            kind = columns[index]
+            key = ("report", municipality, org, period, kind)
+            unit = "days" if kind == "participant_days" else "persons"
+            cls, shown = cell["cls"], cell["text"]
+            if key in pub.figures and pub.figures[key].status == "F":
+                continue
+            if "suppressed" in cls:  # the reason says which rule: derivable (D) or small (C)
+                status = "D" if "räknas fram" in html.unescape(cell.group(0)) else "C"
+                pub.figures[key] = Figure(key, None, status, unit)
+            elif "missing" in cls:
+                pub.figures.setdefault(key, Figure(key, None, "L", unit))
+            else:
+                value = _number(html.unescape(re.sub("<[^>]+>", "", shown)))
+                if value is not None:
+                    pub.figures[key] = Figure(key, value, "F", unit)
 
 
 def _named_parts(pub: Published, municipality: str, org: str, grants: dict, agreements: list) -> None:
@@ -195,6 +215,11 @@ def _named_parts(pub: Published, municipality: str, org: str, grants: dict, agre
         total = ("csv", "SE14", municipality, period, "T", "total", "_T", "persons")
         if started and total in pub.figures:
             pub.add({started: 1.0, total: -1.0}, "<=")
+    for kind, indicator_id in (("employees", "SE13"), ("participants", "SE12")):
+        for key in [k for k in pub.figures if k[:3] == ("report", municipality, org) and k[4] == kind]:
+            total = ("csv", indicator_id, municipality, key[3], "T", "total", "_T", "persons")
+            if total in pub.figures:
+                pub.add({key: 1.0, total: -1.0}, "<=")
 
 
 # --- what anyone knows about the tables ---------------------------------------------------------

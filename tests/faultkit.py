@@ -68,8 +68,9 @@ def write_small_config(folder: Path, codes: tuple[str, ...] = SMALL_CODES, *, we
 
 
 def _split_block(block: str) -> tuple[str, str]:
-    """A ``[[municipalities]]`` block and whatever follows it up to the next section."""
-    match = re.search(r"\n(?=\n|\[)", block)
+    """A ``[[municipalities]]`` block (its own subtables, such as ``[municipalities.motion]``,
+    included) and whatever follows it up to the next section."""
+    match = re.search(r"\n(?=\n|\[(?!\[?municipalities\.))", block)
     return (block, "") if match is None else (block[:match.end()], block[match.end():])
 
 

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from flows.config import load_config
+from flows.datasets import dataset
 from flows.demo import registers as demo
 from flows.outputs.disclosure import control
 from flows.warehouse import load as loading
@@ -42,7 +43,7 @@ def demo_tables(settings, seed: int = 42) -> tuple[dict[str, pd.DataFrame], list
         frame["_file_id"] = file_id
         tables.setdefault(f"raw.{name}", []).append(frame)
         quarantined = QUARANTINED.get((code, name), 0)
-        dated = name not in ("enterprises", "agreements", "annual_reports")
+        dated = dataset(name).period_column is not None  # a full register has no period
         files.append({
             "file_id": file_id, "path": f"{code}/{name}/{name}.csv", "sha256": file_id, "dataset": name,
             "municipality_code": code, "profile": "canonical",

@@ -28,7 +28,7 @@ def story_tables() -> dict[str, list[dict]]:
 
     def add(table: str, *new_rows: dict) -> None:
         file_id = f"{table.split('.')[1]}-{LEKEBERG}"
-        data[table] = data[table] + [{"_file_id": file_id, **r} for r in new_rows]
+        data[table] = data.get(table, []) + [{"_file_id": file_id, **r} for r in new_rows]
 
     add("raw.enterprises", {"org_nr": STORY, "name": "Arbetsintegrerande kooperativet (fiktivt)",
                             "municipality_code": LEKEBERG, "legal_form": "EK", "is_wise": True,
@@ -45,6 +45,11 @@ def story_tables() -> dict[str, list[dict]]:
                                "revenue_public_sek": 500000.0, "revenue_from_municipality_sek": 340000.0,
                                "employees_k": 2, "employees_m": 2, "participants_k": 4, "participants_m": 3,
                                "fte": 4.5})
+    add("raw.municipal_actions", {"action_id": "ATG-1", "municipality_code": LEKEBERG, "decision_date": "2022-08-23",
+                                  "decision_body": "ks", "diarienummer": "KS 2022/76",
+                                  "action_type": "agreement_decision", "title": "IOP (fiktivt)",
+                                  "responsible_unit": "labour_market", "budget_sek": 300000.0,
+                                  "action_plan_area": "AP2a"})
     return data
 
 

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -104,6 +105,18 @@ def test_catalogue_file(delivery):
     catalogue = read_csv(delivery / CATALOGUE_FILE)
     assert [r["indicator_id"] for r in catalogue] == [f"SE{n:02d}" for n in range(1, 21)]
     assert catalogue[15]["sdg_relation"] == "context proxy" and catalogue[15]["context_for_indicator"] == "8.5.2"
+
+
+def test_catalogue_file_defines_every_indicator_in_swedish(delivery):
+    """indikatorer.csv carries definition_sv for SE01-SE20, in Swedish: none of the common English
+    words of the report scan (tests/test_report_council.py), and not the English definition."""
+    from tests.test_report_council import ENGLISH
+
+    for row in read_csv(delivery / CATALOGUE_FILE):
+        swedish = row["definition_sv"]
+        assert len(swedish) >= 40 and swedish != row["definition"], row["indicator_id"]
+        english = [w for w in ENGLISH if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", swedish, re.IGNORECASE)]
+        assert english == [], (row["indicator_id"], english)
 
 
 def test_excel_copy_format(delivery):

@@ -232,7 +232,9 @@ def test_every_output_of_the_demo_says_it_is_synthetic(demo):
         assert package["socek:run_id"] == _query(published, "select run_id from meta.provenance")[0][0]
     pages = list(settings.path("reports").glob("*/redovisning-*.html"))
     assert len(pages) == len(settings.municipality_codes)
-    for page in pages:
+    county = list(settings.path("reports").glob(f"{settings.region.indicator_code}/lansrapport-*.html"))
+    assert len(county) == 1  # and the county report for the Region
+    for page in pages + county:
         text = page.read_text(encoding="utf-8")
         assert 'class="synthetic-banner"' in text and "Fiktiva data – demo" in text
 

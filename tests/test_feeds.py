@@ -64,7 +64,8 @@ def only_ljusnarsberg(config: Path) -> Path:
     """The configuration with 1864 as its only municipality: a run then reports on one, not twelve."""
     kept, block = [], None
     for line in config.read_text(encoding="utf-8").splitlines(keepends=True):
-        if line.startswith("["):  # a table starts: close the municipality block being read
+        # a table starts (not a municipality's own subtable, such as its motion): close the block being read
+        if line.startswith("[") and not line.startswith("[municipalities."):
             if block is not None and 'code = "1864"' in "".join(block):
                 kept += block
             block = [line] if line.strip() == "[[municipalities]]" else None

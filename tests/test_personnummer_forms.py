@@ -289,10 +289,14 @@ _VALID = {  # one valid row per dataset (the canonical profile's column names)
                           "konto_text": "Köp", "bokforingsdatum": "2024-03-15", "forvaltning": "KS",
                           "fakturanummer": "F1", "nettobelopp": "1250.00", "kommun_id": "1814"},
     "agreements": {"agreement_id": "A1", "municipality_code": "1814", "org_nr": COOPERATING, "type": "iop",
-                   "start_date": "2022-07-01", "end_date": "", "annual_value_sek": "100000", "description": "IOP"},
+                   "start_date": "2022-07-01", "end_date": "", "annual_value_sek": "100000", "description": "IOP",
+                   "goal_places_per_year": "6", "goals": "Arbetsträning", "ledger_account": "46120",
+                   "follow_up_due": "2023-06-30", "followed_up_on": "2023-06-15", "assessment_municipality": "partly",
+                   "assessment_counterpart": "on_track", "assessment_text": "Delvis", "renewal": "extend"},
     "procurements": {"procurement_id": "P1", "municipality_code": "1814", "published_date": "2023-02-01",
                      "title": "Lokalvård", "estimated_value_sek": "500000", "procedure": "öppet", "reserved": "19_6a",
-                     "employment_requirement": "ja", "social_criteria": "nej", "awarded_org_nrs": COOPERATING},
+                     "employment_requirement": "ja", "social_criteria": "nej", "awarded_org_nrs": COOPERATING,
+                     "requirements_followed_up": "ja"},
     "grants": {"grant_id": "B1", "municipality_code": "1814", "org_nr": COOPERATING, "decision_date": "2023-03-01",
                "amount_sek": "50000", "grant_type": "start_grant"},
     "support_activities": {"activity_id": "S1", "municipality_code": "1814", "date": "2023-05-01", "type": "advice",
@@ -304,6 +308,10 @@ _VALID = {  # one valid row per dataset (the canonical profile's column names)
     "annual_reports": {"org_nr": COOPERATING, "year": "2023", "turnover_sek": "2000000", "revenue_public_sek": "800000",
                        "revenue_from_municipality_sek": "500000", "employees_k": "6", "employees_m": "5",
                        "participants_k": "7", "participants_m": "8", "fte": "9.5", "participant_fte": "6.5"},
+    "municipal_actions": {"action_id": "ATG1", "municipality_code": "1814", "decision_date": "2023-04-01",
+                          "decision_body": "ks", "diarienummer": "KS 2023/1", "action_type": "follow_up",
+                          "title": "Uppföljning", "description": "", "responsible_unit": "labour_market",
+                          "budget_sek": "10000", "action_plan_area": "AP2a", "link": ""},
     "supplier_crosswalk": {"leverantor_internal_id": "L1", "leverantor": "Verkstaden", "org_nr": COOPERATING,
                            "reviewed_by": "Ekonomi", "reviewed_on": "2024-01-10"},
 }
@@ -511,7 +519,7 @@ def test_no_planted_number_pseudonym_or_free_text_leaves_in_a_delivery_or_report
             assert not planted_in(line), (path, line)
         assert not PSEUDONYM.search(text), path
         assert MARKER not in text, path  # no delivered free text
-    page = next(p for p in outputs if p.suffix == ".html").read_text(encoding="utf-8")
+    page = next(p for p in outputs if p.suffix == ".html" and p.parent.name == "1814").read_text(encoding="utf-8")
     assert "enskild näringsidkare" in page  # the cooperation is described, without the sole trader's name
     values = pd.read_csv(next(p for p in outputs if p.name == "indikatorvarden.csv"), dtype=str)
     arrangers = set(values.loc[values["breakdown"] == "arranger", "breakdown_value"])

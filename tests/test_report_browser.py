@@ -1,6 +1,6 @@
-"""The council report in headless Chromium: it renders with no console errors, every section and
-chart is drawn with its data points, nothing is fetched from anywhere but the local server, a
-screenshot is written, and the PDF prints.
+"""The reports in headless Chromium -- Lekeberg's council report and the county report for the
+Region: each renders with no console errors, every section and chart is drawn with its data points,
+nothing is fetched from anywhere but the local server, a screenshot is written, and the PDF prints.
 
 The page is served from a local HTTP server on 127.0.0.1 that records every request, and
 Chromium resolves no host name but 127.0.0.1. Without Chromium these tests fail (on CI) or are
@@ -25,7 +25,13 @@ from tests.report_fixtures import demo_warehouse
 
 pytestmark = pytest.mark.browser
 
-SECTION_IDS = ["sammanfattning", "fraga-1", "fraga-2", "agenda-2030", "datakvalitet", "metod-och-kallor"]
+# Each report the browser opens: its code, its file and its sections in order.
+REPORTS = {
+    "1814": ("redovisning", ["sammanfattning", "fraga-1", "fraga-2", "agenda-2030", "datakvalitet",
+                             "metod-och-kallor"]),
+    "0018": ("lansrapport", ["sammanfattning", "insatsomraden", "kommunernas-arbete", "lanets-utveckling",
+                             "datakvalitet", "metod-och-kallor"]),
+}
 
 SECTIONS_JS = """
 Array.from(document.querySelectorAll('section.report-section')).map(s => {
@@ -74,18 +80,22 @@ class _RecordingHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The Lekeberg report written from the demo warehouse and served on 127.0.0.1."""
+@pytest.fixture(scope="module", params=sorted(REPORTS, reverse=True))
+def served(request, tmp_path_factory):
+    """A report (Lekeberg's, then the county's) written from the demo warehouse and served on 127.0.0.1."""
+    code = request.param
+    stem, sections = REPORTS[code]
     root = tmp_path_factory.mktemp("reports")
-    result = report_write.write_report(demo_warehouse(), root, "1814", chromium=None)
+    result = report_write.write_report(demo_warehouse(), root, code, chromium=None)
+    assert result.html_path == root / code / f"{stem}-2025.html"
     requests: list[str] = []
     handler = type("Handler", (_RecordingHandler,), {"requests": requests})
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    yield {"base": base, "url": base + "1814/redovisning-2025.html", "requests": requests, "result": result}
+    yield {"base": base, "url": f"{base}{code}/{stem}-2025.html", "path": f"/{code}/{stem}-2025.html", "code": code,
+           "sections": sections, "requests": requests, "result": result}
     server.shutdown()
     server.server_close()
 
@@ -108,18 +118,18 @@ def test_no_console_errors(page):
     assert page.console_errors() == []
 
 
-def test_every_section_is_visible(page):
+def test_every_section_is_visible(page, served):
     sections = page.evaluate(SECTIONS_JS)
-    assert [s["id"] for s in sections] == SECTION_IDS
+    assert [s["id"] for s in sections] == served["sections"]
     for number, s in enumerate(sections, 1):
         assert s["display"] != "none" and s["visibility"] == "visible", s
         assert s["height"] > 100 and s["width"] > 300, s
         assert s["heading"].startswith(f"{number}. "), s
 
 
-def test_every_chart_is_drawn_with_its_data_points(page):
+def test_every_chart_is_drawn_with_its_data_points(page, served):
     charts = page.evaluate(CHARTS_JS)
-    assert len(charts) >= 6
+    assert len(charts) >= {"1814": 6, "0018": 4}[served["code"]]
     for chart in charts:
         assert chart["svgWidth"] > 300 and chart["svgHeight"] > 100, chart["id"]
         assert chart["declared"] == len(chart["points"]) > 0, chart["id"]
@@ -136,24 +146,25 @@ def test_every_chart_is_drawn_with_its_data_points(page):
 def test_no_request_leaves_the_machine(page, served):
     urls = page.requested_urls()
     assert urls == [served["url"]], urls  # the page itself, nothing else (no fonts, images, favicon)
-    assert served["requests"] == ["/1814/redovisning-2025.html"]
+    assert served["requests"] == [served["path"]]
 
 
 def test_screenshot_is_written(page, served, tmp_path_factory):
-    path = page.screenshot(tmp_path_factory.mktemp("screenshots") / "redovisning-1814-2025.png")
+    path = page.screenshot(tmp_path_factory.mktemp("screenshots") / f"{served['path'].strip('/').replace('/', '-')}.png")
     width, height = _png_size(path)
     assert width >= 1000 and height >= 5000, (width, height)  # the whole page, six sections long
     assert path.stat().st_size > 100_000, path.stat().st_size  # text and charts, not a blank page
     print(f"screenshot: {path}")
 
 
-def test_print_layout_keeps_every_section_and_chart(page):
+def test_print_layout_keeps_every_section_and_chart(page, served):
     page.emulate_media("print")
     try:
         sections = page.evaluate(SECTIONS_JS)
-        assert [s["id"] for s in sections if s["height"] > 100 and s["visibility"] == "visible"] == SECTION_IDS
+        assert [s["id"] for s in sections if s["height"] > 100 and s["visibility"] == "visible"] == served["sections"]
         assert all(c["declared"] == len(c["points"]) for c in page.evaluate(CHARTS_JS))
-        assert page.evaluate("getComputedStyle(document.getElementById('fraga-1')).breakBefore") == "page"
+        second = served["sections"][1]
+        assert page.evaluate(f"getComputedStyle(document.getElementById('{second}')).breakBefore") == "page"
     finally:
         page.emulate_media("")
 

@@ -75,7 +75,7 @@ def test_active_social_enterprises_at_year_end(raw, page):
 def test_support_activities_in_the_year(raw, page):
     activities = raw("""select count(*) from raw.support_activities
                         where municipality_code = '1814' and year(date) = 2025""")
-    assert f"genomförde {activities} stödinsatser" in page[1].text["sammanfattning"]
+    assert f"Under året genomfördes {activities} stödinsatser" in page[1].text["sammanfattning"]
 
 
 def test_purchases_from_all_social_enterprises_are_hidden_beside_the_named_enterprise(raw, page):
@@ -94,8 +94,8 @@ def test_purchases_from_all_social_enterprises_are_hidden_beside_the_named_enter
                     where i.kommun_id = '1814' and year(i.bokforingsdatum) = 2025 and i.leverantor_id <> ?""", [STORY])
     assert others == 2 and total > 0 and share > 0
     assert shown not in page[1].text["sammanfattning"]
-    assert ("Beloppet för kommunens sammanlagda köp från sociala företag 2025 visas inte: uppgiften skulle kunna "
-            "räknas fram ur andra redovisade uppgifter.") in page[1].text["sammanfattning"]
+    assert ("Beloppet för kommunens sammanlagda köp från sociala företag 2025 visas inte (uppgiften skulle kunna "
+            "räknas fram ur andra redovisade uppgifter).") in page[1].text["sammanfattning"]
 
 
 def test_purchases_from_the_2022_enterprise_per_year(raw, page):

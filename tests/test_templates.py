@@ -25,7 +25,8 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 def test_a_template_for_every_hand_kept_register():
     assert template_datasets() == ["enterprises", "agreements", "procurements", "grants", "support_activities",
-                                   "placements", "annual_reports", "supplier_crosswalk"]
+                                   "placements", "annual_reports", "municipal_actions",
+                                   "supplier_crosswalk"]
 
 
 def test_every_dataset_has_swedish_words_for_every_column():

@@ -18,7 +18,6 @@ from flows.demo.model import (
     SIZES,
     SOCIAL_ACCOUNTS,
     SOLE_TRADER_NAMES,
-    STORY_COOPERATION,
     SUPPLIER_TRADES,
     Demo,
     Enterprise,
@@ -130,27 +129,38 @@ def social_invoices(rng: random.Random, enterprise: Enterprise, years: range) ->
     return invoices
 
 
-# Lekeberg's monthly purchases from the story enterprise grow year by year (SEK per month).
-STORY_MONTHLY_PURCHASES = {2022: 30000, 2023: 35000, 2024: 55000, 2025: 70000}
+# Lekeberg's payments to the story enterprise (SEK per month): each agreement's annual value in monthly
+# parts on account 46120 (the IOP from September 2022, the work-training places from 2023), the
+# cleaning contract of the reserved procurement of 2024 on 52300 from March 2024, and work-training
+# places bought beyond the agreement in autumn 2025 (the report flags the difference).
+STORY_AGREEMENT_MONTHLY = (("IOP", date(2022, 9, 1), 350000 / 12), ("Arbetsträningsplatser", date(2023, 1, 1), 20000.0))
+STORY_CLEANING_FROM, STORY_CLEANING_MONTHLY = date(2024, 3, 1), 26000
+STORY_EXTRA_PLACES = {(2025, month): 20000.0 for month in (9, 10, 11, 12)}
 
 
 def story_invoices(rng: random.Random, enterprise: Enterprise, years: range) -> list[Invoice]:
-    """Monthly invoices from the start of the cooperation (Sep 2022), growing each year (±10 %
-    noise keeps every year above the last), plus one credit note for a disputed invoice in 2024."""
+    """The agreements' monthly payments, the cleaning contract (±5 % a month), the extra places of
+    autumn 2025, and one credit note for a disputed cleaning invoice in 2024."""
     invoices = []
-    for year, monthly in STORY_MONTHLY_PURCHASES.items():
-        if year not in years:
-            continue
-        first_month = STORY_COOPERATION.month if year == STORY_COOPERATION.year else 1
-        for month in range(first_month, 13):
+    agreement_account, cleaning_account = SOCIAL_ACCOUNTS[0], SOCIAL_ACCOUNTS[1]
+    for year in years:
+        for month in range(1, 13):
+            first = date(year, month, 1)
             day = rng.choice(weekdays(year, month, earliest=20))
-            konto, text = SOCIAL_ACCOUNTS[0] if month % 3 else SOCIAL_ACCOUNTS[1]
-            invoices.append(Invoice(day, enterprise.name, enterprise.org_nr,
-                                    [(konto, text, "Arbetsmarknadsenheten", money(monthly * rng.uniform(0.9, 1.1)))],
-                                    f"LAK-{year}-{month:02d}"))
+            lines = [(*agreement_account, "Arbetsmarknadsenheten", money(amount))
+                     for _, start, amount in STORY_AGREEMENT_MONTHLY if start <= first]
+            if (year, month) in STORY_EXTRA_PLACES:
+                lines.append((*agreement_account, "Arbetsmarknadsenheten", STORY_EXTRA_PLACES[(year, month)]))
+            if lines:
+                invoices.append(Invoice(day, enterprise.name, enterprise.org_nr, lines, f"LAK-{year}-{month:02d}"))
+            if first >= STORY_CLEANING_FROM:
+                invoices.append(Invoice(day, enterprise.name, enterprise.org_nr,
+                                        [(*cleaning_account, "Tekniska förvaltningen",
+                                          money(STORY_CLEANING_MONTHLY * rng.uniform(0.95, 1.05)))],
+                                        f"LAK-{year}-{month:02d}-S"))
     if 2024 in years:
         invoices.append(Invoice(date(2024, 5, 14), enterprise.name, enterprise.org_nr,
-                                [(*SOCIAL_ACCOUNTS[1], "Arbetsmarknadsenheten", -4500.0)], "LAK-2024-K01"))
+                                [(*cleaning_account, "Tekniska förvaltningen", -4500.0)], "LAK-2024-K01"))
     return invoices
 
 

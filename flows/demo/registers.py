@@ -7,8 +7,8 @@ end-to-end tests need an inbox that exercises every publisher layout, every indi
 README written next to the files says so.
 
 The story the demo tells: Lekebergs kommun (1814) started cooperating in 2022 with one fictional
-work-integrating social enterprise (motion question Q2); the other municipalities give the county
-comparison (Q1). Seeded delivery mistakes (a bad check digit, an unknown municipality code...) sit
+work-integrating social enterprise (motion question Q2), and its own decisions and actions 2019-2025
+are in ``flows/demo/actions.py``; the other municipalities give the county comparison (Q1). Seeded delivery mistakes (a bad check digit, an unknown municipality code...) sit
 outside Lekeberg's story rows so the story survives validation intact.
 
 Determinism: every random draw comes from ``random.Random`` seeded with a string built from the
@@ -36,6 +36,11 @@ from flows.datasets import (
     GRANT_TYPES,
     INT,
     dataset,
+)
+from flows.demo.actions import (
+    follow_up_agreements,
+    follow_up_procurements,
+    generate_actions,
 )
 from flows.demo.bulk import write_bulk_snapshots
 from flows.demo.enterprises import enterprise_rows, generate_enterprises
@@ -177,7 +182,7 @@ def story_procurements() -> list[dict]:
          "estimated_value_sek": 900000.0, "reserved": "none", "employment_requirement": True,
          "social_criteria": False, "awarded_org_nrs": None},
         {**common, "published_date": date(2024, 2, 6),
-         "title": "Lokalvård av kommunhuset, reserverad enligt 4 kap. 18 § LOU",
+         "title": "Lokalvård av kommunhuset",
          "estimated_value_sek": 1200000.0, "reserved": "4_18", "employment_requirement": False,
          "social_criteria": True, "awarded_org_nrs": STORY_ORG_NR},
         {**common, "published_date": date(2025, 4, 8), "title": "Skötsel av grönytor med sociala hänsyn",
@@ -468,6 +473,9 @@ def build_demo(settings: Settings, seed: int = 42, scale: float = 1.0) -> Demo:
         generate_activities(demo, code, scale)
         generate_placements(demo, code)
         generate_annual_reports(demo, code)
+        generate_actions(demo, code)
+        follow_up_agreements(demo, code)
+        follow_up_procurements(demo, code)
     return demo
 
 

@@ -40,6 +40,7 @@ _KOMMUN = Words("Kommunkod", "Kommunens fyrsiffriga kommunkod (SCB), t.ex. 1814 
 _DATE = "Skriv datum som ÅÅÅÅ-MM-DD."
 _KR = "Hela kronor eller med decimaler, inga negativa belopp."
 _YES_NO = "Välj Ja eller Nej."
+_ASSESSMENT = {"on_track": "Målen nås", "partly": "Målen nås delvis", "not_met": "Målen nås inte"}
 
 WORDS: dict[str, DatasetWords] = {
     "enterprises": DatasetWords(
@@ -111,6 +112,30 @@ WORDS: dict[str, DatasetWords] = {
                                       "Tomt om det inte går att ange. " + _KR),
             "description": Words("Beskrivning", "Frivilligt. Kort beskrivning av vad avtalet gäller. "
                                  "Skriv inga personuppgifter."),
+            "goal_places_per_year": Words("Mål: platser per år", "Frivilligt. Hur många personer avtalet ska ge "
+                                          "plats i arbetsintegrering per år, heltal. Jämförs med utfallet i "
+                                          "rapporten."),
+            "goals": Words("Mål i ord", "Frivilligt. Avtalets mål med egna ord. Stannar i databasen och skrivs "
+                           "inte ut i rapporten. Skriv inga personuppgifter."),
+            "ledger_account": Words("Konto", "Frivilligt. Kontot i ekonomisystemet där betalningarna enligt avtalet "
+                                    "bokförs, t.ex. 46120. Då kan köpen jämföras med avtalet."),
+            "follow_up_due": Words("Nästa uppföljning", "Frivilligt. Datum då avtalet ska följas upp nästa gång. "
+                                   + _DATE),
+            "followed_up_on": Words("Senast uppföljt", "Frivilligt. Datum för den senaste uppföljningen. Tomt om "
+                                    "avtalet inte har följts upp. " + _DATE),
+            "assessment_municipality": Words("Kommunens bedömning", "Frivilligt. Kommunens bedömning vid senaste "
+                                             "uppföljningen. Välj i listan.", _ASSESSMENT),
+            "assessment_counterpart": Words("Motpartens bedömning", "Frivilligt. Motpartens egen bedömning vid "
+                                            "senaste uppföljningen. Välj i listan.", _ASSESSMENT),
+            "assessment_text": Words("Bedömning i ord", "Frivilligt. Uppföljningens bedömning med egna ord. Stannar "
+                                     "i databasen och skrivs inte ut i rapporten. Skriv inga personuppgifter."),
+            "renewal": Words("Beslut om förlängning", "Frivilligt. Vad som är beslutat om avtalet efter slutdatum. "
+                             "Lämna tomt om inget är beslutat.", {
+                                 "extend": "Förlängs",
+                                 "replace": "Ersätts av nytt avtal",
+                                 "end": "Avslutas",
+                                 "under_review": "Utreds",
+                             }),
         },
     ),
     "procurements": DatasetWords(
@@ -138,6 +163,9 @@ WORDS: dict[str, DatasetWords] = {
                                      "kriterier. " + _YES_NO),
             "awarded_org_nrs": Words("Tilldelade organisationsnummer", "Organisationsnummer för de leverantörer som "
                                      "tilldelades kontrakt, flera skiljs med |. Tomt om ingen har tilldelats."),
+            "requirements_followed_up": Words("Kraven uppföljda", "Frivilligt. Ja om sysselsättningskravet eller de "
+                                              "sociala kraven har följts upp under avtalstiden, Nej om inte. Tomt om "
+                                              "det inte är känt än."),
         },
     ),
     "grants": DatasetWords(
@@ -231,6 +259,62 @@ WORDS: dict[str, DatasetWords] = {
             "fte": Words("Årsarbetskrafter", "De anställdas arbetstid omräknad till heltider, t.ex. 4,5."),
             "participant_fte": Words("Årsarbetskrafter deltagare", "Deltagarnas tid i arbetsintegrerande "
                                      "verksamhet omräknad till heltider, t.ex. 2,5. Tomt om uppgiften saknas."),
+        },
+    ),
+    "municipal_actions": DatasetWords(
+        "Kommunens åtgärder", "kommunens_atgarder",
+        "Kommunledningsförvaltningen eller näringslivsenheten: den som samordnar kommunens arbete med sociala företag.",
+        "Hela registret varje gång något har tillkommit, minst en gång per år (senast 31 januari). Den nya filen "
+        "ersätter det tidigare registret.",
+        {
+            "action_id": Words("Åtgärds-id", "Kommunens egen beteckning på åtgärden. Varje åtgärd en gång i filen."),
+            "municipality_code": _KOMMUN,
+            "decision_date": Words("Datum", "Datum för beslutet, eller dagen då mötet hölls. " + _DATE),
+            "decision_body": Words("Beslutande organ", "Vem som beslutade eller genomförde åtgärden. Välj i listan.", {
+                "kf": "Kommunfullmäktige",
+                "ks": "Kommunstyrelsen",
+                "committee": "Nämnd",
+                "administration": "Förvaltning",
+            }),
+            "diarienummer": Words("Diarienummer", "Frivilligt. Beslutets diarienummer, t.ex. KS 2023/41. Skrivs ut i "
+                                  "rapporten så att beslutet kan hittas."),
+            "action_type": Words("Typ av åtgärd", "Välj typ av åtgärd i listan.", {
+                "policy_strategy": "Policy eller strategi",
+                "budget_decision": "Budgetbeslut",
+                "procurement_guideline": "Riktlinje för upphandling",
+                "dialogue_meeting": "Dialogmöte",
+                "network_meeting": "Nätverksmöte",
+                "agreement_decision": "Beslut om avtal",
+                "staff_assignment": "Uppdrag till förvaltningen",
+                "lead_review": "Granskning av nya sociala företag",
+                "follow_up": "Uppföljning",
+                "other": "Annan åtgärd",
+            }),
+            "title": Words("Rubrik", "Beslutets eller åtgärdens rubrik. Stannar i databasen och skrivs inte ut i "
+                           "rapporten. Skriv inga personuppgifter."),
+            "description": Words("Beskrivning av åtgärden", "Frivilligt. Vad som beslutades eller gjordes. Stannar i "
+                                 "databasen. Skriv inga personuppgifter."),
+            "responsible_unit": Words("Ansvarig enhet", "Den enhet som ansvarar för att åtgärden genomförs. Välj i "
+                                      "listan. Lämna tomt om ingen är utsedd: då tas det upp under Att besluta.", {
+                                          "municipal_management": "Kommunledningen",
+                                          "business_development": "Näringslivsenheten",
+                                          "labour_market": "Arbetsmarknadsenheten",
+                                          "social_services": "Socialförvaltningen",
+                                          "procurement": "Upphandlingsenheten",
+                                          "culture_leisure": "Kultur- och fritidsförvaltningen",
+                                          "other": "Annan enhet",
+                                      }),
+            "budget_sek": Words("Budget (kr)", "Frivilligt. Pengar som har avsatts för åtgärden. " + _KR),
+            "action_plan_area": Words("Handlingsplanens område", "Frivilligt. Det område i Region Örebro läns "
+                                      "handlingsplan 2022–2025 som åtgärden hör till. Välj i listan.", {
+                                          "AP1": "1 Förståelse och statistik",
+                                          "AP2a": "2 Stärka och utveckla sociala företag",
+                                          "AP2b": "2 Finansiering och stödfunktioner",
+                                          "AP2c": "2 Kunskap om upphandling och samverkan",
+                                          "AP2d": "2 Mer upphandling från den sociala ekonomin",
+                                          "AP3": "3 Nätverk och mötesplatser",
+                                      }),
+            "link": Words("Länk", "Frivilligt. Adress till beslutet, t.ex. protokollet på kommunens webbplats."),
         },
     ),
     "supplier_crosswalk": DatasetWords(

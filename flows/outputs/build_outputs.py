@@ -1,5 +1,6 @@
-"""Every output of one build: which deliveries and reports to write, written beside their places
-before the build is published, moved into place after it, and checked (``flows.outputs.staging``).
+"""Every output of one build: which deliveries and reports (every municipality's and the county's) to
+write, written beside their places before the build is published, moved into place after it, and
+checked (``flows.outputs.staging``).
 
 A run that built new data writes every output. A run that found nothing new writes only what the
 published build lacks: a delivery or report that is missing or carries another run id, a report
@@ -78,11 +79,13 @@ def stage(settings: Settings, database: Path, run_id: str, everything: bool) -> 
         raise ExportError(f"{database}: meta.provenance names no build; cannot tell which outputs belong to it")
     out = BuildOutputs(source["run_id"], source["built_on"])
     exports, reports = settings.path("exports"), settings.path("reports")
-    codes, delivery_codes = settings.municipality_codes, settings.delivery_codes
+    # one delivery and one report per code: every municipality's, then the county's (the region's code)
+    codes = delivery_codes = settings.delivery_codes
     deliveries = delivery_codes if everything else sorted(
         stale_deliveries(exports, delivery_codes, out.built_on, out.build_run_id))
-    stale = {} if everything else stale_reports(reports, codes, out.build_run_id, settings.report.pdf)
-    report_codes = codes if everything else sorted(stale)
+    stale = {} if everything else stale_reports(reports, codes, out.build_run_id, settings.report.pdf,
+                                                settings.region.indicator_code)
+    report_codes = codes if everything else [code for code in codes if code in stale]
     if deliveries:
         ensure_writable_folder(exports)
     try:
@@ -124,12 +127,12 @@ def put_in_place(settings: Settings, out: BuildOutputs) -> list[str]:
 
 def check(settings: Settings, build_run_id: str, built_on: date, skip_reports: set[str] = frozenset()) -> list[str]:
     """What is missing or stale among the outputs of a build (the PDFs aside: a missing PDF is a warning)."""
-    codes = settings.municipality_codes
+    codes = settings.delivery_codes  # the municipalities' reports and the county report
     wrong = [f"delivery {code}: {why}" for code, why in
              stale_deliveries(settings.path("exports"), settings.delivery_codes, built_on, build_run_id).items()]
     wrong += [f"report {code}: {why}" for code, why in
               stale_reports(settings.path("reports"), [c for c in codes if c not in skip_reports], build_run_id,
-                            want_pdf=False).items()]
+                            want_pdf=False, county_code=settings.region.indicator_code).items()]
     return wrong
 
 

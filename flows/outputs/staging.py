@@ -93,12 +93,22 @@ def report_run_id(html: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def stale_reports(reports_root: Path, codes: list[str], run_id: str, want_pdf: bool) -> dict[str, str]:
-    """Municipalities whose report is missing, belongs to another build, or (``want_pdf``) lacks a PDF
-    at least as new as its page: kommunkod -> what is wrong."""
+# A municipality's report is reports/<kommun>/redovisning-<år>.html, the county's (the region's code)
+# reports/<region>/lansrapport-<år>.html.
+MUNICIPALITY_REPORT, COUNTY_REPORT = "redovisning", "lansrapport"
+
+
+def report_stem(code: str, county_code: str | None) -> str:
+    return COUNTY_REPORT if code == county_code else MUNICIPALITY_REPORT
+
+
+def stale_reports(reports_root: Path, codes: list[str], run_id: str, want_pdf: bool,
+                  county_code: str | None = None) -> dict[str, str]:
+    """Reports (municipalities', and the county's for ``county_code``) that are missing, belong to
+    another build, or (``want_pdf``) lack a PDF at least as new as their page: code -> what is wrong."""
     stale = {}
     for code in codes:
-        pages = sorted(Path(reports_root, code).glob("redovisning-*.html"))
+        pages = sorted(Path(reports_root, code).glob(f"{report_stem(code, county_code)}-*.html"))
         current = [page for page in pages if report_run_id(page) == run_id]
         if not current:
             stale[code] = "no report of this build" if pages else "no report"

@@ -11,12 +11,19 @@ from flows.warehouse.sql_runner import sql_fingerprint
 
 
 def municipalities_frame(settings: Settings) -> pd.DataFrame:
+    no_motion = {"motion_title": None, "motion_submitted_by": None, "motion_question_work": None,
+                 "motion_question_cooperation": None}
     rows = [{"code": m.code, "name": m.name, "kolada_code": m.kolada_code, "scb_code": m.scb_code,
-             "is_region": False} for m in settings.municipalities]
+             "is_region": False, **(_motion(m.motion) if m.motion else no_motion)} for m in settings.municipalities]
     region = settings.region
     rows.append({"code": region.indicator_code, "name": region.name, "kolada_code": region.kolada_code,
-                 "scb_code": region.county_code, "is_region": True})
+                 "scb_code": region.county_code, "is_region": True, **no_motion})
     return pd.DataFrame(rows)
+
+
+def _motion(motion) -> dict:
+    return {"motion_title": motion.title, "motion_submitted_by": motion.submitted_by,
+            "motion_question_work": motion.question_work, "motion_question_cooperation": motion.question_cooperation}
 
 
 def parameters_frame(settings: Settings) -> pd.DataFrame:

@@ -7,6 +7,7 @@ create table if not exists meta.indicator_catalogue (
     name_sv varchar,
     name_en varchar,
     definition varchar,
+    definition_sv varchar,
     units varchar,
     disaggregations varchar,
     action_plan_areas varchar,
@@ -23,11 +24,13 @@ create table if not exists meta.indicator_catalogue (
 );
 alter table meta.indicator_catalogue add column if not exists target_breakdowns varchar;
 alter table meta.indicator_catalogue add column if not exists datasets varchar;
+alter table meta.indicator_catalogue add column if not exists definition_sv varchar;
 comment on table meta.indicator_catalogue is 'The indicator catalogue SE01-SE20 from config/indicators.toml: names, definitions, units, action-plan areas, Agenda 2030 targets (proxies), motion questions, sources.';
 comment on column meta.indicator_catalogue.indicator_id is 'Indicator id (SE01-SE20); the indicator_id of indicators.indicator_values.';
 comment on column meta.indicator_catalogue.name_sv is 'Name in Swedish.';
 comment on column meta.indicator_catalogue.name_en is 'Name in English.';
-comment on column meta.indicator_catalogue.definition is 'How the value is computed (population, formula, reference date).';
+comment on column meta.indicator_catalogue.definition is 'How the value is computed (population, formula, reference date), in English.';
+comment on column meta.indicator_catalogue.definition_sv is 'The definition in Swedish (delivered in indikatorer.csv, printed in the reports).';
 comment on column meta.indicator_catalogue.units is 'Units the indicator is published in, ''; ''-separated (matches indicator_values.unit).';
 comment on column meta.indicator_catalogue.disaggregations is 'Disaggregations, ''; ''-separated (municipality, year, sex and the breakdown names used in indicator_values.breakdown).';
 comment on column meta.indicator_catalogue.action_plan_areas is 'Regional action plan 2022-2025 areas (AP1, AP2a-AP2d, AP3), ''; ''-separated.';

@@ -21,6 +21,15 @@ final as (
         end_date,
         annual_value_sek,
         description,
+        goal_places_per_year,
+        goals,
+        ledger_account,
+        follow_up_due,
+        followed_up_on,
+        assessment_municipality,
+        assessment_counterpart,
+        assessment_text,
+        renewal,
         _file_id,
         _row_number
     from source
@@ -35,5 +44,14 @@ comment on column staging.agreements.start_date is 'Start date.';
 comment on column staging.agreements.end_date is 'End date.';
 comment on column staging.agreements.annual_value_sek is 'Annual value sek.';
 comment on column staging.agreements.description is 'Description.';
+comment on column staging.agreements.goal_places_per_year is 'Goal: persons in work integration per year.';
+comment on column staging.agreements.goals is 'Goals in words (internal).';
+comment on column staging.agreements.ledger_account is 'Ledger account of the payments under the agreement.';
+comment on column staging.agreements.follow_up_due is 'Next follow-up due.';
+comment on column staging.agreements.followed_up_on is 'Latest follow-up.';
+comment on column staging.agreements.assessment_municipality is 'The municipality''s assessment (on_track, partly, not_met).';
+comment on column staging.agreements.assessment_counterpart is 'The counterpart''s assessment (on_track, partly, not_met).';
+comment on column staging.agreements.assessment_text is 'Assessment in words (internal).';
+comment on column staging.agreements.renewal is 'Renewal decision (extend, replace, end, under_review; NULL: none).';
 comment on column staging.agreements._file_id is 'File the row came from (meta.files.file_id).';
 comment on column staging.agreements._row_number is 'Data row number in the delivered file (1 = first row after the header).';

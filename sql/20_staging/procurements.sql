@@ -23,6 +23,7 @@ final as (
         employment_requirement,
         social_criteria,
         awarded_org_nrs,
+        requirements_followed_up,
         _file_id,
         _row_number
     from source
@@ -39,5 +40,6 @@ comment on column staging.procurements.reserved is 'Reserved under LOU 4:18, 19:
 comment on column staging.procurements.employment_requirement is 'Employment requirement.';
 comment on column staging.procurements.social_criteria is 'Social criteria.';
 comment on column staging.procurements.awarded_org_nrs is '''|''-separated organisation numbers of the winners.';
+comment on column staging.procurements.requirements_followed_up is 'Requirements followed up during the contract (NULL: not known).';
 comment on column staging.procurements._file_id is 'File the row came from (meta.files.file_id).';
 comment on column staging.procurements._row_number is 'Data row number in the delivered file (1 = first row after the header).';

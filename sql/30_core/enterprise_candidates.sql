@@ -1,84 +1,29 @@
--- core.enterprise_candidates: organisations in the county that look like social enterprises but are
--- in no municipal register: a social-economy legal form (Bolagsverket EK, I, S; SCB JurForm 51, 61,
--- 72) and an SNI code starting 88 (social work without accommodation) among sni_1..sni_5, not
--- deregistered. The bulk files were already cut to the county (postal code/post town) or to listed
--- enterprises when read. The municipality is APPROXIMATE: it is assigned from the post town only
--- (post town = a configured municipality's name, or a known post town inside it); postal areas
--- cross municipal borders, so treat it as a lead for the register, not a statistic.
--- Grain: org_nr. Sources: raw.bolagsverket_register, raw.scb_register, staging.enterprises, meta.municipalities.
+-- core.enterprise_candidates: the review list: organisations in the county that look like social
+-- enterprises (core.social_economy_organisations: a social-economy legal form and an SNI 88 code)
+-- that are still registered and in no municipal register. The municipality is APPROXIMATE (post
+-- town): treat each one as a lead for the register, not a statistic.
+-- Grain: org_nr. Sources: core.social_economy_organisations, staging.enterprises.
 -- Serves Q1 (action plan AP1 statistics, AP2a; Agenda 2030 target 8.3, proxy).
 create or replace view core.enterprise_candidates as
-with bolagsverket as (
-    select *
-    from raw.bolagsverket_register
-    qualify row_number() over (partition by org_nr order by _retrieved_at desc nulls last, _source_file) = 1
-),
-scb as (
-    select *
-    from raw.scb_register
-    qualify row_number() over (partition by org_nr order by _retrieved_at desc nulls last, _source_file) = 1
-),
-organisations as (
-    select
-        coalesce(b.org_nr, s.org_nr) as org_nr,
-        coalesce(b.name, s.name) as name,
-        b.legal_form as bolagsverket_legal_form,
-        s.jur_form as scb_jur_form,
-        s.sni_1, s.sni_2, s.sni_3, s.sni_4, s.sni_5,
-        coalesce(b.postnummer, s.postnummer) as postnummer,
-        coalesce(b.postort, s.postort) as postort,
-        coalesce(b.registration_date, s.registration_date) as registration_date,
-        b.deregistration_date,
-        b.description
-    from bolagsverket as b
-    full outer join scb as s on s.org_nr = b.org_nr
-),
-social_economy as (
-    select *
-    from organisations
-    where (bolagsverket_legal_form in ('EK', 'I', 'S') or scb_jur_form in ('51', '61', '72'))
-      and (starts_with(coalesce(sni_1, ''), '88') or starts_with(coalesce(sni_2, ''), '88')
-           or starts_with(coalesce(sni_3, ''), '88') or starts_with(coalesce(sni_4, ''), '88')
-           or starts_with(coalesce(sni_5, ''), '88'))
-      and deregistration_date is null
-),
-registered as (
+with registered as (
     select distinct org_nr from staging.enterprises
-),
-post_towns as (
-    -- post towns that are not the municipality's own name (approximate; extend when needed)
-    select * from (values
-        ('FJUGESTA', 'LEKEBERG'), ('GRYTHYTTAN', 'HÄLLEFORS'), ('KOPPARBERG', 'LJUSNARSBERG'),
-        ('FRÖVI', 'LINDESBERG'), ('STORÅ', 'LINDESBERG'), ('VEDEVÅG', 'LINDESBERG'),
-        ('GLANSHAMMAR', 'ÖREBRO'), ('ODENSBACKEN', 'ÖREBRO')
-    ) as t(postort, municipality_name)
-),
-located as (
-    select
-        o.*,
-        m.code as municipality_code
-    from social_economy as o
-    left join post_towns as t on t.postort = upper(o.postort)
-    left join meta.municipalities as m
-      on not m.is_region and upper(m.name) = coalesce(t.municipality_name, upper(o.postort))
 ),
 final as (
     select
         org_nr,
         name,
         municipality_code,
-        case when municipality_code is not null then 'post town (approximate)' else 'unassigned' end
-            as municipality_basis,
-        coalesce(bolagsverket_legal_form,
-                 case scb_jur_form when '51' then 'EK' when '61' then 'I' when '72' then 'S' end) as legal_form_code,
+        municipality_basis,
+        legal_form_code,
         scb_jur_form,
-        concat_ws(' ', sni_1, sni_2, sni_3, sni_4, sni_5) as sni_codes,
+        sni_codes,
         postnummer,
         postort,
         registration_date,
         description
-    from located
-    where org_nr not in (select org_nr from registered)
+    from core.social_economy_organisations
+    where deregistration_date is null
+      and org_nr not in (select org_nr from registered)
 )
 select * from final;
 comment on view core.enterprise_candidates is 'Possible social enterprises in the county not in any municipal register: social-economy legal form and SNI 88; municipality approximate (post town).';

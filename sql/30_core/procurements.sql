@@ -27,6 +27,9 @@ final as (
         coalesce(p.reserved, 'none') <> 'none' as is_reserved,
         coalesce(p.employment_requirement, false) as employment_requirement,
         coalesce(p.social_criteria, false) as social_criteria,
+        -- only a procurement with requirements can have them followed up
+        case when coalesce(p.employment_requirement, false) or coalesce(p.social_criteria, false)
+             then p.requirements_followed_up end as requirements_followed_up,
         coalesce(a.winners, 0) as winners,
         coalesce(a.social_enterprise_winners, 0) as social_enterprise_winners,
         p._file_id,
@@ -47,6 +50,7 @@ comment on column core.procurements.legal_basis is 'Reservation basis: 4_18 (LOU
 comment on column core.procurements.is_reserved is 'True when reserved under 4 kap. 18 § or 19 kap. 6 a § LOU.';
 comment on column core.procurements.employment_requirement is 'True when the contract carries an employment requirement (sysselsättningskrav).';
 comment on column core.procurements.social_criteria is 'True when the procurement uses social criteria (sociala hänsyn).';
+comment on column core.procurements.requirements_followed_up is 'For a procurement with an employment requirement or social criteria: whether they were followed up during the contract; NULL: not known, or no requirements.';
 comment on column core.procurements.winners is 'Number of organisations awarded the contract.';
 comment on column core.procurements.social_enterprise_winners is 'Winners that are in the municipality''s register of social enterprises.';
 comment on column core.procurements._file_id is 'Delivered file (meta.files.file_id).';

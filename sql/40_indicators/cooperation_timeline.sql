@@ -2,16 +2,19 @@
 -- (internal; the report reads export.report_cooperation_timeline). For each enterprise of
 -- core.cooperating_enterprises, every event by date (start, WISE assessment, start of cooperation,
 -- agreements, grants, support activities, procurements it won, an end) and per year the
--- municipality's purchases from it and the people in work integration there (started, ended, where
--- they went next, participant days), with the placement figures also summed over all its years.
+-- municipality's purchases from it, the people in work integration there (started, ended, where
+-- they went next, participant days), with the placement figures also summed over all its years, and
+-- the enterprise's own annual-report figures (turnover, revenue from the public sector and from the
+-- municipality, employees and participants). No delivered free text: who arranged a support activity
+-- is its closed-list arranger_type; agreement descriptions and procurement titles stay in core.
 -- persons: the persons behind a person-based figure (participant days rest on those who started), for
 -- disclosure control (flows/outputs/disclosure/published.py), which decides each figure's
 -- CONF_STATUS in indicators.cooperation_status. A register the municipality has not delivered gives
 -- a NULL value with obs_status L, never a false zero.
 -- Grain: municipality_code, org_nr, event_type, event_kind, event_date/period, event_id.
 -- Sources: core.cooperating_enterprises, core.agreements, core.grants, core.support_activities,
--- core.procurement_awards, core.procurements, core.purchases, core.placements, core.calendar_years,
--- core.coverage.
+-- core.procurement_awards, core.procurements, core.purchases, core.placements, core.annual_reports,
+-- core.calendar_years, core.coverage.
 -- Action plan AP3 (cooperation, IOP); Agenda 2030 target 17.17 (proxy).
 create or replace view indicators.cooperation_timeline as
 with cooperating as (
@@ -33,7 +36,7 @@ years as (
 ),
 milestones as (
     select municipality_code, org_nr, valid_from as event_date, 'enterprise_started' as event_type,
-           cast(null as varchar) as event_kind, cast(null as varchar) as description, 1 as event_order
+           cast(null as varchar) as event_kind, cast(null as varchar) as arranger_type, 1 as event_order
     from cooperating
     union all
     select municipality_code, org_nr, criteria_assessed_on, 'wise_assessed', null, null, 2
@@ -47,7 +50,7 @@ milestones as (
 ),
 agreements as (
     select a.municipality_code, a.org_nr, a.agreement_id as event_id, a.start_date as event_date,
-           a.end_date, a.agreement_type as event_kind, a.description, cast(a.annual_value_sek as double) as value
+           a.end_date, a.agreement_type as event_kind, cast(a.annual_value_sek as double) as value
     from core.agreements as a
     join cooperating as c on c.municipality_code = a.municipality_code and c.org_nr = a.org_nr
 ),
@@ -59,13 +62,13 @@ grants as (
 ),
 activities as (
     select s.municipality_code, s.org_nr, s.activity_id as event_id, s.activity_date as event_date,
-           s.activity_type as event_kind, s.arranger as description, cast(s.participants as double) as value
+           s.activity_type as event_kind, s.arranger_type, cast(s.participants as double) as value
     from core.support_activities as s
     join cooperating as c on c.municipality_code = s.municipality_code and c.org_nr = s.org_nr
 ),
 procurements as (
     select p.municipality_code, a.org_nr, p.procurement_id as event_id, p.published_date as event_date,
-           p.legal_basis as event_kind, p.title as description, cast(p.estimated_value_sek as double) as value
+           p.legal_basis as event_kind, cast(p.estimated_value_sek as double) as value
     from core.procurement_awards as a
     join cooperating as c on c.municipality_code = a.municipality_code and c.org_nr = a.org_nr
     join core.procurements as p
@@ -150,16 +153,39 @@ placements as (
            case when p.event_kind = 'participant_days' then p.cell_persons else p.value end as persons
     from placement_measures as p
 ),
+reports as (
+    -- the enterprise's own figures in the years it reported; a year without its report has no row
+    -- (the report says "uppgift saknas"), a year without the municipality's delivery is L
+    select y.municipality_code, y.org_nr, y.year, coalesce(cov.delivered, false) as delivered,
+           r.turnover_sek as turnover, r.revenue_public_sek as revenue_public,
+           r.revenue_from_municipality_sek as revenue_from_municipality,
+           case when r.employees_k is not null or r.employees_m is not null
+                then coalesce(r.employees_k, 0) + coalesce(r.employees_m, 0) end as employees,
+           case when r.participants_k is not null or r.participants_m is not null
+                then coalesce(r.participants_k, 0) + coalesce(r.participants_m, 0) end as participants
+    from years as y
+    left join core.annual_reports as r
+      on r.municipality_code = y.municipality_code and r.org_nr = y.org_nr and r.year = y.year
+    left join coverage as cov on cov.municipality_code = y.municipality_code and cov.year = y.year
+     and cov.dataset = 'annual_reports'
+    where r.org_nr is not null or not coalesce(cov.delivered, false)
+),
+report_measures as (
+    select municipality_code, org_nr, year, delivered, event_kind, cast(value as double) as value
+    from reports
+    unpivot include nulls (value for event_kind in (turnover, revenue_public, revenue_from_municipality,
+                                                     employees, participants))
+),
 events as (
     select municipality_code, org_nr, cast(null as varchar) as event_id, event_date,
            year(event_date) as year, cast(year(event_date) as varchar) as period,
-           event_type, event_kind, description, cast(null as date) as end_date,
+           event_type, event_kind, arranger_type, cast(null as date) as end_date,
            cast(null as double) as value, cast(null as varchar) as unit, 'A' as obs_status,
            cast(null as double) as persons, event_order
     from milestones
     union all
     select municipality_code, org_nr, event_id, event_date, year(event_date), cast(year(event_date) as varchar),
-           'agreement', event_kind, description, end_date, value, 'SEK/year', 'A', null, 4
+           'agreement', event_kind, null, end_date, value, 'SEK/year', 'A', null, 4
     from agreements
     union all
     select municipality_code, org_nr, event_id, event_date, year(event_date), cast(year(event_date) as varchar),
@@ -167,12 +193,12 @@ events as (
     from grants
     union all
     select a.municipality_code, a.org_nr, a.event_id, a.event_date, year(a.event_date),
-           cast(year(a.event_date) as varchar), 'support_activity', a.event_kind, a.description, null,
+           cast(year(a.event_date) as varchar), 'support_activity', a.event_kind, a.arranger_type, null,
            a.value, 'persons', 'A', a.value, 6
     from activities as a
     union all
     select municipality_code, org_nr, event_id, event_date, year(event_date), cast(year(event_date) as varchar),
-           'procurement_awarded', event_kind, description, null, value, 'SEK', 'A', null, 7
+           'procurement_awarded', event_kind, null, null, value, 'SEK', 'A', null, 7
     from procurements
     union all
     select municipality_code, org_nr, null, null, year, cast(year as varchar),
@@ -195,6 +221,13 @@ events as (
            case when p.year is null then 40 else 30 end
     from placements as p
     join placement_span as s using (municipality_code, org_nr)
+    union all
+    select municipality_code, org_nr, null, null, year, cast(year as varchar),
+           'annual_report', event_kind, null, null, value,
+           case when event_kind in ('employees', 'participants') then 'persons' else 'SEK' end,
+           case when delivered then 'A' else 'L' end,
+           case when event_kind in ('employees', 'participants') then value end, 50
+    from report_measures
 ),
 final as (
     select
@@ -208,7 +241,7 @@ final as (
         e.period,
         e.event_type,
         e.event_kind,
-        e.description,
+        e.arranger_type,
         e.end_date,
         case when e.obs_status = 'A' then e.value end as value,
         e.unit,
@@ -228,12 +261,12 @@ comment on column indicators.cooperation_timeline.event_id is 'The register''s i
 comment on column indicators.cooperation_timeline.event_date is 'Date of the event; NULL for yearly figures and multi-year totals.';
 comment on column indicators.cooperation_timeline.year is 'Calendar year of the event or figure; NULL for a total over all years.';
 comment on column indicators.cooperation_timeline.period is 'The year, or YYYY-YYYY for a placement total over the enterprise''s years.';
-comment on column indicators.cooperation_timeline.event_type is 'enterprise_started, wise_assessed, cooperation_started, enterprise_ended, agreement, grant, support_activity, procurement_awarded, purchases or placements.';
-comment on column indicators.cooperation_timeline.event_kind is 'Agreement type, grant type, activity type, reservation of a won procurement (none, 4_18, 19_6a), purchases measure (amount, share_of_all_purchases) or placement measure (persons_started, persons_ended, ended_to_unsubsidised_work, ended_to_subsidised_work, ended_to_studies, participant_days).';
-comment on column indicators.cooperation_timeline.description is 'Agreement description, arranger of a support activity, or title of a procurement, as registered (in the export a neutral phrase when the text holds a pseudonymised personal identity number).';
+comment on column indicators.cooperation_timeline.event_type is 'enterprise_started, wise_assessed, cooperation_started, enterprise_ended, agreement, grant, support_activity, procurement_awarded, purchases, placements or annual_report.';
+comment on column indicators.cooperation_timeline.event_kind is 'Agreement type, grant type, activity type, reservation of a won procurement (none, 4_18, 19_6a), purchases measure (amount, share_of_all_purchases), placement measure (persons_started, persons_ended, ended_to_unsubsidised_work, ended_to_subsidised_work, ended_to_studies, participant_days) or annual-report figure (turnover, revenue_public, revenue_from_municipality, employees, participants).';
+comment on column indicators.cooperation_timeline.arranger_type is 'Who arranged a support activity: municipality, region, coompanion or other (a closed list; the delivered name stays in core.support_activities).';
 comment on column indicators.cooperation_timeline.end_date is 'End date of an agreement (NULL: open-ended).';
-comment on column indicators.cooperation_timeline.value is 'Amount (SEK, SEK/year), share (%), persons or participant days; NULL when not delivered (obs_status L); unsuppressed.';
+comment on column indicators.cooperation_timeline.value is 'Amount (SEK, SEK/year), share (%), persons or participant days; NULL when not delivered (obs_status L) or not reported; unsuppressed.';
 comment on column indicators.cooperation_timeline.unit is 'SEK, SEK/year (agreement value per year), % (share of all the municipality''s purchases), persons or days.';
 comment on column indicators.cooperation_timeline.obs_status is 'A normal; L the municipality has not delivered the register the figure comes from.';
-comment on column indicators.cooperation_timeline.persons is 'The persons behind a person-based figure (placements, support-activity participants; participant days: those who started), for disclosure control; NULL for money and milestones.';
+comment on column indicators.cooperation_timeline.persons is 'The persons behind a person-based figure (placements, support-activity participants, the enterprise''s employees and participants; participant days: those who started), for disclosure control; NULL for money and milestones.';
 comment on column indicators.cooperation_timeline.event_order is 'Order of events on the same date (start, assessment, cooperation, agreements, grants, activities, procurements ...).';

@@ -3,7 +3,9 @@
 -- organisations in force at some time in the year (start <= 31/12 and end >= 1/1 or open), and the
 -- annual value (SEK) the municipality committed to them; in total and by type. Partnerships are not
 -- procurement: never add these values to SE04. Each counterpart's committed value is its
--- contribution (the dominance rule sees the largest one). Municipal cells only; all_values applies
+-- contribution (the dominance rule sees the largest one). The report prints the agreements of the
+-- enterprise it follows by name (public records); indicators.named_parts models that part as printed,
+-- so the rules apply to the other counterparts' remainder. Municipal cells only; all_values applies
 -- coverage and makes the county rows.
 -- Grain: municipality_code, period, breakdown, breakdown_value, unit.
 -- Sources: core.agreements.

@@ -1,5 +1,5 @@
 -- export.indicator_catalogue: the indicator catalogue as delivered to the Region (indikatorer.csv):
--- one row per indicator with names, definition, units, disaggregations, action-plan areas, Agenda 2030
+-- one row per indicator with names, definitions (English and Swedish), units, disaggregations, action-plan areas, Agenda 2030
 -- targets and their relation (proxy / context proxy), motion question and sources. Nothing here is
 -- confidential. Grain: indicator_id. Sources: meta.indicator_catalogue (config/indicators.toml).
 -- Action plan AP1 (statistics); Agenda 2030: the targets listed per indicator.
@@ -13,6 +13,7 @@ final as (
         name_sv,
         name_en,
         definition,
+        definition_sv,
         units,
         disaggregations,
         action_plan_areas,
@@ -32,7 +33,8 @@ comment on view export.indicator_catalogue is 'The indicator catalogue as delive
 comment on column export.indicator_catalogue.indicator_id is 'Indicator id (SE01-SE20).';
 comment on column export.indicator_catalogue.name_sv is 'Name in Swedish.';
 comment on column export.indicator_catalogue.name_en is 'Name in English.';
-comment on column export.indicator_catalogue.definition is 'How the value is computed.';
+comment on column export.indicator_catalogue.definition is 'How the value is computed (English).';
+comment on column export.indicator_catalogue.definition_sv is 'How the value is computed (Swedish).';
 comment on column export.indicator_catalogue.units is 'Units, ''; ''-separated.';
 comment on column export.indicator_catalogue.disaggregations is 'Disaggregations, ''; ''-separated.';
 comment on column export.indicator_catalogue.action_plan_areas is 'Action-plan areas (AP1, AP2a-AP2d, AP3), ''; ''-separated.';

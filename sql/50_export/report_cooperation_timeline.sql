@@ -1,14 +1,16 @@
 -- export.report_cooperation_timeline: the cooperation timeline of the council report's question 2
 -- (indicators.cooperation_timeline) as it may be published. Money (agreements, grants, purchases,
--- procurements) with a named enterprise is shown as is: the municipality's own payments, grants and
--- agreements are public records (docs/disclosure.md, the partner-enterprise policy). Person-based
+-- procurements, and the enterprise's annual-report figures) with a named enterprise is shown as is:
+-- the municipality's own payments, grants and agreements are public records, the enterprise's annual
+-- figures are its public annual report's (docs/disclosure.md, the partner-enterprise policy). Person-based
 -- figures carry the CONF_STATUS that disclosure control decided for them together with every
 -- published indicator (indicators.cooperation_status: primary C for 1-4 persons and for the outcomes
 -- of 1-4 persons who left, secondary D so no hidden figure can be worked out from the totals over
 -- the years or from the indicators); a person-based figure without a decision is hidden (fails
 -- closed). Suppressed values are blank, with suppressed_reason in Swedish. Delivered text (the
--- enterprise's name, descriptions, titles, arrangers, ids) passes through export.public_text: text
--- holding a pseudonymised personal identity number is not shown.
+-- enterprise's name, ids) passes through export.public_text: text holding a pseudonymised personal
+-- identity number is not shown. Descriptions, titles and arrangers' names are not exported at all:
+-- who arranged a support activity is the closed-list arranger_type.
 -- Grain: as indicators.cooperation_timeline. Sources: indicators.cooperation_timeline,
 -- indicators.cooperation_status, meta.parameters, export.public_text.
 -- Action plan AP3 (cooperation, IOP); Agenda 2030 target 17.17 (proxy).
@@ -38,9 +40,7 @@ final as (
         d.period,
         d.event_type,
         d.event_kind,
-        export.public_text(d.description, case when d.event_type = 'support_activity' then 'enskild näringsidkare'
-                                               else 'texten innehåller personuppgifter och visas inte' end)
-            as description,
+        d.arranger_type,
         d.end_date,
         case when d.conf_status = 'F' then d.value end as value,
         d.unit,

@@ -2,10 +2,10 @@
 
 Cells: every indicator value of ``indicators.all_values`` (each municipality's delivery and the
 county's), every person-based figure of the council report's cooperation timeline
-(``indicators.cooperation_timeline``), and two kinds of internal cells an outsider can reason about
-but that are never published: a named enterprise's part of a cell (its agreements, grants and
-purchases are printed in the report as public records) and the remainder of the other enterprises
-(``indicators.named_parts``).
+(``indicators.cooperation_timeline``: placements, support-activity participants, the enterprise's
+employees and participants), and two kinds of internal cells an outsider can reason about but that
+are never published: a named enterprise's part of a cell (its grants and purchases are printed in the
+report as public records) and the remainder of the other enterprises (``indicators.named_parts``).
 
 Relations an outsider knows, each added only where the true values satisfy it (a structure that holds
 in these data is assumed known: that only makes the attacker stronger), as an equality where it holds
@@ -22,8 +22,9 @@ exactly and as an inequality where only that holds:
   shares (their bases are not published, so nothing more is linear);
 - shares of a public base: SE04's share in % is its SEK over the municipality's supplier payments,
   which municipalities publish, so SEK = base/100 * share;
-- named enterprises: cell = named parts + others; the report's placements over all years = the sum
-  of the years; each outcome, and their sum, <= those who left.
+- named enterprises: cell = named parts + others (for a share of sums, SE11, which has no linear
+  remainder, the rules on the others decide the cell itself); the report's placements over all years
+  = the sum of the years; each outcome, and their sum, <= those who left.
 
 Counts, magnitudes and shares are non-negative where their value is (net money may be negative).
 """
@@ -49,8 +50,11 @@ PUBLIC_BASE = {"SE04": "SEK"}
 MAGNITUDE_UNITS = ("FTE", "days")
 OUTCOMES = ("ended_to_unsubsidised_work", "ended_to_subsidised_work", "ended_to_studies")
 TIMELINE_GROUP, INTERNAL_GROUP = "timeline", "(internal)"
-# a named enterprise's part of SE14 is its placements in the timeline
-TIMELINE_MEASURE = {"persons": "persons_started", "days": "participant_days"}
+# a named enterprise's part of an indicator cell that the report prints as a timeline figure:
+# SE14's is its placements, SE12's its participants and SE13's its employees (annual report)
+TIMELINE_MEASURE = {("SE14", "persons"): "persons_started", ("SE14", "days"): "participant_days",
+                    ("SE12", "persons"): "participants", ("SE13", "persons"): "employees"}
+TIMELINE_PERSON_TYPES = ("placements", "annual_report")  # timeline figures that are parts of indicator cells
 
 
 @dataclass(frozen=True)
@@ -92,11 +96,13 @@ def read_cells(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def read_timeline(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The timeline's person-based figures (placements, support-activity participants)."""
+    """The timeline's person-based figures (placements, support-activity participants, the enterprise's
+    employees and participants; its money is public and not modelled)."""
     return con.execute("""
         select municipality_code, org_nr, event_type, event_kind, period, event_id, unit, value, persons
         from indicators.cooperation_timeline
         where event_type in ('placements', 'support_activity')
+           or (event_type = 'annual_report' and unit = 'persons')
         order by all""").df()
 
 
@@ -372,7 +378,7 @@ def _named(builder: _Builder, cells: pd.DataFrame, timeline: pd.DataFrame, named
     cell_rows = cells.set_index("key")
     position = {key: i for i, key in enumerate(cells["key"])}
     timeline_keys = {(r["municipality_code"], r["org_nr"], r["event_kind"], r["period"]): r["key"]
-                     for r in timeline.to_dict("records") if r["event_type"] == "placements"}
+                     for r in timeline.to_dict("records") if r["event_type"] in TIMELINE_PERSON_TYPES}
     named = named.assign(key=[cell_key(r) for r in named.to_dict("records")])
     named = named.assign(part_key=[cell_key({**r, "municipality_code": r["part_municipality"]})
                                    if r["role"] == "named" else None for r in named.to_dict("records")])
@@ -382,6 +388,12 @@ def _named(builder: _Builder, cells: pd.DataFrame, timeline: pd.DataFrame, named
         if key not in cell_rows.index or math.isnan(builder.values[key]):
             continue
         cell = cell_rows.loc[key]
+        others = parts[parts["role"] == "others"].iloc[0].to_dict()
+        if cell["unit"] == "%":  # a share of sums: the rules on the others decide the cell itself
+            remainder = pd.DataFrame([{**others, "measure": cell["measure"], "numerator": np.nan,
+                                       "denominator": np.nan}])
+            hidden[position[key]] = bool(primary(remainder, rules)[0])
+            continue
         kind = _cell_kind(cell.to_dict())
         terms: dict[str, float] = {key: -1.0}
         for part in parts[parts["role"] == "named"].to_dict("records"):
@@ -393,7 +405,6 @@ def _named(builder: _Builder, cells: pd.DataFrame, timeline: pd.DataFrame, named
                 added.append(flag)
             terms_of[(key, part["org_nr"])] = term
             terms[term] = 1.0
-        others = parts[parts["role"] == "others"].iloc[0].to_dict()
         remainder = pd.DataFrame([{**others, "measure": cell["measure"], "numerator": np.nan, "denominator": np.nan}])
         is_primary = bool(primary(remainder, rules)[0])
         builder.cell(f"{key}|others", others["value"], group=INTERNAL_GROUP, missing=not is_primary, **kind)
@@ -410,8 +421,8 @@ def _named_part(builder: _Builder, key: str, part: dict, kind: dict,
     """The model cell of a named enterprise's part of a municipal cell, and the primary flag of a cell
     added for it (None: the part is a timeline figure already in the model)."""
     part_key = f"{key}|named {part['org_nr']}"
-    printed = timeline_keys.get((part["municipality_code"], part["org_nr"], TIMELINE_MEASURE.get(part["unit"]),
-                                 part["period"]))
+    measure = TIMELINE_MEASURE.get((part["indicator_id"], part["unit"]))
+    printed = timeline_keys.get((part["municipality_code"], part["org_nr"], measure, part["period"]))
     if printed is None:  # money: the report prints it as a public record
         builder.cell(part_key, part["value"], group=INTERNAL_GROUP, must_publish=True, **kind)
         return part_key, False

@@ -1,9 +1,11 @@
-"""The closing sections: Agenda 2030, data quality, method and sources, and the footer."""
+"""The closing sections of a municipality's report: Agenda 2030, data quality, method and sources,
+and the footer (shared in part with the county report)."""
 
 from __future__ import annotations
 
+from flows.intake.labels import words_for
 from flows.outputs.report.data import ReportData, Value
-from flows.outputs.report.html import esc, iso_date, section, sv_date, sv_number, table
+from flows.outputs.report.html import iso_date, sv_number
 from flows.outputs.report.labels import (
     ACTIVITY_LABELS,
     BREAKDOWN_LABELS,
@@ -11,60 +13,24 @@ from flows.outputs.report.labels import (
     NEED_LABELS,
     NEED_OF_ACTIVITY,
     ORIGIN_LABELS,
+    RULE_LABELS,
     SDG_TARGETS,
     SOURCE_LABELS,
+    SOURCES_SV,
     SURVIVAL_CELLS,
     UNIT_LABELS,
 )
-from flows.outputs.report.question2 import min_persons
-from flows.outputs.report.text import Notes, figure_cell
+from flows.outputs.report.text import Cell, Notes, figure_cell
 
 
-def agenda_section(data: ReportData) -> str:
-    y = data.year
-    intro = ("<p>Indikatorerna kopplade till Agenda 2030-delmålen. Kommunens egna mått är <em>proxyindikatorer</em>: "
-             "de speglar delmålet lokalt men är inte de officiella globala indikatorerna. Kontextmått är officiell "
-             "statistik (Kolada) som beskriver läget i kommunen; de påverkas inte direkt av arbetet med sociala "
-             "företag.</p>")
-    if not data.catalogue:
-        return section("agenda-2030", 4, "Agenda 2030", intro + "<p class=\"missing\">Indikatorkatalogen saknas i "
-                       "databasen.</p>")
-    notes = Notes()
-    rows: list[list[str] | str] = []
-    for target in SDG_TARGETS:
-        indicators = [c for c in data.catalogue if target in _split(c["sdg_targets"])]
-        name = data.targets.get(target, "")
-        rows.append(f"<tr class=\"target\" data-target=\"{esc(target)}\"><th scope=\"rowgroup\" colspan=\"6\">"
-                    f"Delmål {esc(target)}{': ' + esc(name) if name else ''}</th></tr>")
-        if not indicators:
-            rows.append("<tr><td colspan=\"6\" class=\"missing\">Ingen indikator i katalogen.</td></tr>")
-        for indicator in indicators:
-            unit = _split(indicator["units"])[0]
-            cell = target_cell(indicator, target)
-            period, mine = _latest(data, indicator["indicator_id"], unit, y, data.code, cell)
-            _, county = _latest(data, indicator["indicator_id"], unit, y, data.region_code, cell)
-            relation = ("kontextproxy" + (f" för {indicator['context_for_indicator']}"
-                                          if indicator.get("context_for_indicator") else "")
-                        if indicator["sdg_relation"] == "context proxy" else "proxy")
-            part = f" ({esc(BREAKDOWN_LABELS.get(cell, cell[1]))})" if cell not in SURVIVAL_CELLS else ""
-            rows.append([f"{esc(indicator['indicator_id'])} {esc(indicator['name_sv'])}{part}",
-                         f"<td><span class=\"proxy\">{esc(relation)}</span></td>",
-                         esc(UNIT_LABELS.get(unit, unit)), esc((period or "").replace("-", "–")),
-                         figure_cell(mine, notes), figure_cell(county, notes)])
-    return section("agenda-2030", 4, "Agenda 2030", intro + table(
-        ["Indikator", "Koppling", "Enhet", "Period", esc(data.name), esc(data.region_name)], rows,
-        numeric={4, 5}, caption=f"Indikatorer mot Agenda 2030-delmål, {y} eller senast tillgängliga",
-        css="agenda") + notes.html())
-
-
-def _split(text: str | None) -> list[str]:
+def split(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(";") if part.strip()]
 
 
 def target_cell(indicator: dict, target: str) -> tuple[str, str]:
     """The (breakdown, value) that speaks for the target: the catalogue's target_breakdowns (target 8.6
     is about youth: SE14's age band 16-24), else the total."""
-    for entry in _split(indicator.get("target_breakdowns")):
+    for entry in split(indicator.get("target_breakdowns")):
         name, _, cell = entry.partition(":")
         if name.strip() == target:
             breakdown, _, value = cell.strip().partition("=")
@@ -85,47 +51,40 @@ def _latest(data: ReportData, indicator: str, unit: str, year: int, code: str,
     return candidates[-1] if candidates else (None, None)
 
 
-def quality_section(data: ReportData) -> str:
-    html = ["<p>Hur färska och fullständiga uppgifterna är. Rader som inte klarar valideringen läggs i karantän "
-            "och räknas inte; de syns här så att registerägaren kan rätta dem.</p>", "<h3>Kommunens register</h3>"]
-    rows = []
-    for r in data.quality:
-        period = (f"{iso_date(r['period_start'])} – {iso_date(r['period_end'])}" if r["period_end"]
-                  else "helt register")
-        rows.append([esc(DATASET_LABELS.get(r["dataset"], r["dataset"])), "ja" if r["delivered"] else "nej",
-                     sv_number(r["files_current"]), sv_number(r["rows_loaded"]), sv_number(r["rows_quarantined"]),
-                     sv_number(r["files_rejected"]), period if r["delivered"] else "", iso_date(r["delivered_on"])])
-    html.append(table(["Register", "Levererat", "Aktuella filer", "Rader inlästa", "Rader i karantän",
-                       "Avvisade filer", "Period", "Inläst"], rows, caption="Leveranser och karantän per register",
-                      numeric={2, 3, 4, 5}, css="data-quality"))
-    gaps = coverage_notes(data)
-    if gaps:
-        items = "".join(f"<li>{esc(note)}: påverkar {esc(', '.join(ids))}</li>" for note, ids in gaps)
-        html.append("<h3>Ofullständiga leveranser</h3><p>Värden som bygger på dessa leveranser är markerade som "
-                    "preliminära (P), eller saknas när leveransen saknas helt; de redovisas aldrig som noll.</p>"
-                    f"<ul class=\"coverage-notes\">{items}</ul>")
-    if data.quarantine:
-        rows = [[esc(DATASET_LABELS.get(r["dataset"], r["dataset"])), f"<td><code>{esc(r['rule'])}</code></td>",
-                 sv_number(r["rows_quarantined"])] for r in data.quarantine]
-        html.append(table(["Register", "Regel", "Rader"], rows, numeric={2}, caption="Skäl till karantän"))
-    html.append("<h3>Regionala och nationella källor</h3>")
-    if data.sources:
-        rows = [[esc(SOURCE_LABELS.get(r["source"], r["source"])), esc(ORIGIN_LABELS.get(r["origin"], r["origin"])),
-                 iso_date(r["retrieved_on"]), sv_number(r["age_days"]),
-                 "ja" if r["provisional"] or r["stale"] else "nej", esc(r["warning"] or "")] for r in data.sources]
-        html.append(table(["Källa", "Hämtning", "Hämtad", "Ålder (dagar)", "Preliminär", "Anmärkning"], rows,
-                          numeric={3}, caption="Källornas aktualitet"))
-    else:
-        html.append("<p class=\"missing\">Körningen har inte registrerat någon hämtning från Kolada, SCB eller "
-                    "Bolagsverket.</p>")
-    if data.provisional:
-        names = {c["indicator_id"]: c["name_sv"] for c in data.catalogue}
-        items = "".join(f"<li>{esc(r['indicator_id'])} {esc(names.get(r['indicator_id'], ''))}: "
-                        f"{sv_number(r['values_flagged'])} värden</li>" for r in data.provisional)
-        html.append(f"<p>Värden markerade som preliminära (P) för kommunen:</p><ul class=\"provisional\">{items}</ul>")
-    else:
-        html.append("<p>Inga värden för kommunen är markerade som preliminära (P).</p>")
-    return section("datakvalitet", 5, "Datakvalitet", "".join(html))
+def agenda_context(data: ReportData) -> dict:
+    if not data.catalogue:
+        return {"table": None}
+    notes = Notes()
+    rows: list = []
+    for target in SDG_TARGETS:
+        indicators = [c for c in data.catalogue if target in split(c["sdg_targets"])]
+        name = data.targets.get(target, "")
+        rows.append({"group": f"Delmål {target}" + (f": {name}" if name else ""), "css": "target", "target": target})
+        if not indicators:
+            rows.append({"note": "Ingen indikator i katalogen."})
+        for indicator in indicators:
+            unit = split(indicator["units"])[0]
+            cell = target_cell(indicator, target)
+            period, mine = _latest(data, indicator["indicator_id"], unit, data.year, data.code, cell)
+            _, county = _latest(data, indicator["indicator_id"], unit, data.year, data.region_code, cell)
+            relation = ("kontextproxy" + (f" för {indicator['context_for_indicator']}"
+                                          if indicator.get("context_for_indicator") else "")
+                        if indicator["sdg_relation"] == "context proxy" else "proxy")
+            part = f" ({BREAKDOWN_LABELS.get(cell, cell[1])})" if cell not in SURVIVAL_CELLS else ""
+            rows.append([f"{indicator['indicator_id']} {indicator['name_sv']}{part}", Cell(relation, "proxy-cell"),
+                         UNIT_LABELS.get(unit, unit), (period or "").replace("-", "–"),
+                         figure_cell(mine, notes), figure_cell(county, notes)])
+    return {"table": {"caption": f"Indikatorer mot Agenda 2030-delmål, {data.year} eller senast tillgängliga",
+                      "numeric": {4, 5}, "notes": notes, "css": "agenda", "rows": rows,
+                      "headers": ["Indikator", "Koppling", "Enhet", "Period", data.name, data.region_name]}}
+
+
+def rule_words(dataset: str, rule: str) -> str:
+    """A quarantine rule in words: the column's Swedish label and what the rule checks."""
+    column, _, kind = rule.partition(":")
+    label = {"key": "Nyckeln", "row": "Raden"}.get(column) or (
+        words.label if (words := words_for(dataset, column)) else column)
+    return f"{label}: {RULE_LABELS.get(kind, kind)}"
 
 
 def coverage_notes(data: ReportData) -> list[tuple[str, list[str]]]:
@@ -139,66 +98,61 @@ def coverage_notes(data: ReportData) -> list[tuple[str, list[str]]]:
     return sorted((note, sorted(ids)) for note, ids in affected.items())
 
 
-def method_section(data: ReportData) -> str:
-    run = data.run or {}
-    persons, enterprises = min_persons(data), run.get("min_enterprises") or 3
-    dominance = sv_number((run.get("dominance_share") or 0.85) * 100)
-    definitions = (
-        "<dl class=\"definitions\">"
-        "<dt>Socialt företag</dt><dd>Ett företag i kommunens register över sociala företag: antingen ett "
-        "arbetsintegrerande socialt företag enligt Tillväxtverkets fyra kriterier (syftet att integrera människor "
-        "som står långt från arbetsmarknaden, delaktighet för medarbetarna, vinsten återinvesteras, fristående från "
-        "offentlig verksamhet), eller ett företag med regeringsstrategins (2018) tre kännetecken.</dd>"
-        "<dt>Idéburet offentligt partnerskap (IOP)</dt><dd>En samverkansform mellan kommunen och en idéburen "
-        "organisation. IOP är inte upphandling och räknas inte som köp.</dd>"
-        "<dt>Reserverad upphandling</dt><dd>En upphandling där bara leverantörer vars huvudsyfte är social och "
-        "yrkesmässig integration får delta (4 kap. 18 § LOU), eller bara idéburna organisationer (19 kap. 6 a § "
-        "LOU, från 2023).</dd>"
-        "<dt>Arbetsintegrering</dt><dd>Arbetsträning, praktik och anställning med eller utan stöd i företaget. "
-        "Uppgifterna lämnas sammanräknade, aldrig per person.</dd>"
-        "<dt>Röjandekontroll</dt><dd>"
-        f"Antal personer mellan 1 och {persons - 1} visas inte, inte heller andelar som bygger på så få personer. "
-        f"Belopp som summerar färre än {enterprises} företag, eller där ett företag står för mer än {dominance} % av "
-        "beloppet, visas inte. En uppgift som skulle kunna räknas fram ur andra redovisade uppgifter döljs också. "
-        "Utbetalningar, bidrag och avtal med det namngivna företaget i fråga 2 är allmänna handlingar och visas.</dd>"
-        "</dl>")
-    mapping_rows = [[esc(label), esc(", ".join(ACTIVITY_LABELS[kind] for kind, of in NEED_OF_ACTIVITY.items()
-                                              if of == need))] for need, label in NEED_LABELS.items()]
-    plan = ("<h3>Handlingsplanen</h3><p>Region Örebro läns <em>Regional handlingsplan för civilsamhälle och social "
-            "ekonomi 2022–2025</em> (antagen av regionfullmäktige 2021) vill stärka och utveckla de sociala "
-            "företagen och öka upphandlingen från den sociala ekonomin. Stödinsatserna i fråga 1 är sorterade efter "
-            "de behov planen nämner:</p>"
-            + table(["Behov enligt handlingsplanen", "Typer av insatser som räknas dit"], mapping_rows,
-                    numeric=set(), caption="Stödinsatser och handlingsplanens behov"))
-    indicator_rows = [[esc(c["indicator_id"]), esc(c["name_sv"]), esc(c["definition"]),
-                       esc(", ".join(UNIT_LABELS.get(u, u) for u in _split(c["units"]))), esc(c["sources"])]
-                      for c in data.catalogue]
-    indicators = ("<h3>Indikatorerna</h3><p>Definitionerna kommer från projektets indikatorkatalog "
-                  "(skrivna på engelska).</p>" + table(["Id", "Namn", "Definition", "Enhet", "Källor"], indicator_rows,
-                                                        numeric=set(), css="catalogue")) if data.catalogue else ""
-    mode = ("offline, med sparade svar från källorna" if run.get("mode") == "offline"
-            else "med uppgifter hämtade från källorna")
-    run_text = (f"Rapporten bygger på körning <code>{esc(run.get('run_id'))}</code> den "
-                f"{esc(sv_date(run.get('run_date')))} ({esc(mode)}). " if run
-                else "Ingen körning finns registrerad i databasen. ")
-    sources = ("<h3>Källor</h3><ul class=\"attributions\">"
-               f"<li>Kommunens egna register: sociala företag, leverantörsreskontra, avtal, upphandlingar, bidrag, "
-               f"stödinsatser, arbetsintegrering och företagens årsuppgifter ({esc(data.title)}).</li>"
-               "<li>Källa: Kolada (RKA) – kontextmått för kommuner och regioner.</li>"
-               "<li>Källa: SCB – befolkning per kommun (statistikdatabasen) och SCB:s företagsregister (SNI, "
-               "juridisk form).</li>"
-               "<li>Bolagsverket – registreringar och avregistreringar (konkurs, likvidation) ur Bolagsverkets "
-               "registerfil (värdefulla datamängder).</li>"
-               "<li>Region Örebro län – Regional handlingsplan för civilsamhälle och social ekonomi 2022–2025.</li>"
-               "</ul>"
-               f"<p>{run_text}Siffrorna kan återskapas ur databasens exportlager (schemat <code>export</code>) "
-               "med samma körning.</p>")
-    body = "<h3>Begrepp</h3>" + definitions + plan + indicators + sources
-    return section("metod-och-kallor", 6, "Metod och källor", body)
+def delivery_rows(quality: list[dict]) -> list[list]:
+    rows = []
+    for r in quality:
+        period = (f"{iso_date(r['period_start'])} – {iso_date(r['period_end'])}" if r["period_end"]
+                  else "helt register")
+        rows.append([DATASET_LABELS.get(r["dataset"], r["dataset"]), Cell("ja" if r["delivered"] else "nej", ""),
+                     sv_number(r["files_current"]), sv_number(r["rows_loaded"]), sv_number(r["rows_quarantined"]),
+                     sv_number(r["files_rejected"]), Cell(period if r["delivered"] else "", "nowrap"),
+                     Cell(iso_date(r["delivered_on"]), "nowrap")])
+    return rows
 
 
-def footer(data: ReportData) -> str:
-    run = data.run or {}
-    when = f" · körning {esc(run.get('run_id'))} ({esc(sv_date(run.get('run_date')))})" if run else ""
-    return (f"<footer class=\"report-foot\">socek – indikatordatabas för sociala företag i Region Örebro län · "
-            f"{esc(data.title)} · {data.year}{when}</footer>")
+def source_rows(sources: list[dict]) -> list[list]:
+    return [[SOURCE_LABELS.get(r["source"], r["source"]), Cell(ORIGIN_LABELS.get(r["origin"], r["origin"]), ""),
+             Cell(iso_date(r["retrieved_on"]), "nowrap"), sv_number(r["age_days"]),
+             Cell("ja" if r["provisional"] or r["stale"] else "nej", ""), Cell(r["warning"] or "", "")]
+            for r in sources]
+
+
+def quality_context(data: ReportData) -> dict:
+    names = {c["indicator_id"]: c["name_sv"] for c in data.catalogue}
+    return {
+        "deliveries": {"caption": "Leveranser och karantän per register", "numeric": {2, 3, 4, 5}, "notes": None,
+                       "css": "data-quality", "rows": delivery_rows(data.quality),
+                       "headers": ["Register", "Levererat", "Aktuella filer", "Rader inlästa", "Rader i karantän",
+                                   "Avvisade filer", "Period", "Inläst"]},
+        "gaps": coverage_notes(data),
+        "quarantine": ({"caption": "Skäl till karantän", "numeric": {2}, "notes": None,
+                        "headers": ["Register", "Regel", "Rader"],
+                        "rows": [[DATASET_LABELS.get(r["dataset"], r["dataset"]), Cell(rule_words(r["dataset"], r["rule"]), ""),
+                                  sv_number(r["rows_quarantined"])] for r in data.quarantine]}
+                       if data.quarantine else None),
+        "sources": ({"caption": "Källornas aktualitet", "numeric": {3}, "notes": None, "rows": source_rows(data.sources),
+                     "headers": ["Källa", "Hämtning", "Hämtad", "Ålder (dagar)", "Preliminär", "Anmärkning"]}
+                    if data.sources else None),
+        "provisional": [(r["indicator_id"], names.get(r["indicator_id"], ""), r["values_flagged"])
+                        for r in data.provisional],
+    }
+
+
+def indicator_rows(catalogue: list[dict]) -> list[list]:
+    return [[c["indicator_id"], Cell(c["name_sv"], ""), Cell(c["definition_sv"], ""),
+             Cell(", ".join(UNIT_LABELS.get(u, u) for u in split(c["units"])), ""),
+             Cell(", ".join(SOURCES_SV.get(s, s) for s in split(c["sources"])), "")] for c in catalogue]
+
+
+def method_context(run: dict | None, catalogue: list[dict]) -> dict:
+    run = run or {}
+    mapping = [[label, Cell(", ".join(ACTIVITY_LABELS[kind] for kind, of in NEED_OF_ACTIVITY.items() if of == need), "")]
+               for need, label in NEED_LABELS.items()]
+    return {"persons": int(run.get("min_person_count") or 5), "enterprises": run.get("min_enterprises") or 3,
+            "dominance": sv_number((run.get("dominance_share") or 0.85) * 100),
+            "mapping": {"caption": "Stödinsatser och handlingsplanens behov", "numeric": set(), "notes": None,
+                        "headers": ["Behov enligt handlingsplanen", "Typer av insatser som räknas dit"], "rows": mapping},
+            "indicators": ({"caption": None, "numeric": set(), "notes": None, "css": "catalogue",
+                            "headers": ["Id", "Namn", "Definition", "Enhet", "Källor"],
+                            "rows": indicator_rows(catalogue)} if catalogue else None),
+            "run": run or None, "offline": run.get("mode") == "offline"}

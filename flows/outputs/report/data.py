@@ -1,4 +1,5 @@
-"""Everything a report shows, read once from the published database's ``export`` layer.
+"""Everything a report shows, read once from the published database's ``export`` layer: a
+municipality's report (``load_data``) or the county report (``load_county_data``).
 
 The report reads only ``export.*`` views, which are already disclosure-controlled (suppressed
 values are blank and carry a reason); ``_rows`` refuses any other schema, so a value the rules hide
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 import duckdb
 
@@ -79,10 +81,24 @@ class ReportData:
     run: dict | None
     provisional: list[dict] = field(default_factory=list)
     targets: dict[str, str] = field(default_factory=dict)  # Agenda 2030 target -> Swedish name
+    motion: dict | None = None  # the council motion the report answers (None: a general report)
+    actions: list[dict] = field(default_factory=list)  # the municipality's own actions
+    agreements: list[dict] = field(default_factory=list)
+    procurements: dict[int, dict] = field(default_factory=dict)  # year -> counts
+    purchases_by_account: list[dict] = field(default_factory=list)  # the named enterprises' payments
+    review: dict[str, dict[int, dict]] = field(default_factory=dict)  # area -> year -> review-list counts
 
     @property
     def title(self) -> str:
         return municipality_title(self.name)
+
+    @property
+    def reference_date(self) -> date:
+        """The day the report looks out from: the end of its year, or the run's day if that is
+        earlier (a report on the running year)."""
+        end = date(self.year, 12, 31)
+        run_day = (self.run or {}).get("run_date")
+        return min(end, run_day) if run_day else end
 
     def value(self, indicator: str, unit: str, period: int | str, code: str | None = None,
               breakdown: str = "total", breakdown_value: str = "_T", sex: str = "T") -> Value | None:
@@ -103,11 +119,12 @@ class ReportData:
 def load_data(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int | None = None) -> ReportData:
     """Read what the report needs for one municipality from the export layer."""
     require_decided(con)
-    areas = _rows(con, "select municipality_code, is_region from export.report_candidates order by 1")
+    areas = _rows(con, "select * from export.report_areas order by municipality_code")
     region = next((a["municipality_code"] for a in areas if a["is_region"]), None)
     if municipality_code not in {a["municipality_code"] for a in areas if not a["is_region"]}:
         known = ", ".join(a["municipality_code"] for a in areas if not a["is_region"])
         raise ReportError(f"municipality {municipality_code!r} is not configured (known: {known})")
+    area = next(a for a in areas if a["municipality_code"] == municipality_code)
     rows = _rows(con, """
         select indicator_id, municipality_code, municipality_name, period, sex, breakdown, breakdown_value,
                value, unit, obs_status, note, conf_status, source, suppressed_reason
@@ -143,12 +160,104 @@ def load_data(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int 
         if r["municipality_code"] == municipality_code and r["obs_status"] == "P":
             flagged[r["indicator_id"]] += 1
     provisional = [{"indicator_id": k, "values_flagged": v} for k, v in sorted(flagged.items())]
+    motion = ({k.removeprefix("motion_"): v for k, v in area.items() if k.startswith("motion_")}
+              if area["motion_title"] else None)
     return ReportData(
-        code=municipality_code, name=names.get(municipality_code, municipality_code),
+        code=municipality_code, name=names.get(municipality_code, area["name"]),
         region_code=region, region_name=names.get(region, "länet"), year=year,
         years=list(range(int(first), year + 1)), values=values, catalogue=catalogue, timeline=timeline,
         quality=quality, quarantine=quarantine, sources=sources, candidates=candidates,
-        run=run, provisional=provisional, targets=_target_names())
+        run=run, provisional=provisional, targets=_target_names(), motion=motion,
+        actions=_rows(con, """select * from export.report_municipal_actions
+                              where municipality_code = ? and year <= ? order by decision_date, action_id""",
+                      [municipality_code, year]),
+        agreements=_rows(con, """select * from export.report_agreements where municipality_code = ?
+                                 and start_date <= make_date(?, 12, 31)
+                                 order by start_date, agreement_id""", [municipality_code, year]),
+        procurements={r["year"]: r for r in _rows(con, """select * from export.report_procurements
+                                                          where municipality_code = ? order by year""",
+                                                  [municipality_code])},
+        purchases_by_account=_rows(con, """select * from export.report_purchases_by_account
+                                           where municipality_code = ? and year <= ?
+                                           order by org_nr, year, konto_nr""", [municipality_code, year]),
+        review=_review(con, [municipality_code, region]))
+
+
+def _review(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, dict[int, dict]]:
+    review: dict[str, dict[int, dict]] = defaultdict(dict)
+    for r in _rows(con, "select * from export.report_review_list order by municipality_code, year"):
+        if r["municipality_code"] in codes:
+            review[r["municipality_code"]][r["year"]] = r
+    return dict(review)
+
+
+@dataclass
+class CountyData:
+    """Everything the county report shows, read from ``export.*`` once."""
+
+    region_code: str
+    region_name: str
+    year: int
+    years: list[int]
+    names: dict[str, str]  # kommunkod -> name, the municipalities in code order
+    values: dict[tuple, Value]
+    catalogue: list[dict]
+    areas: list[dict]  # the action plan's areas (id, name_sv)
+    actions: list[dict]
+    quality: list[dict]
+    review: dict[int, dict]
+    sources: list[dict]
+    run: dict | None
+
+    @property
+    def title(self) -> str:
+        return self.region_name
+
+    def value(self, indicator: str, unit: str, period: int | str, code: str,
+              breakdown: str = "total", breakdown_value: str = "_T", sex: str = "T") -> Value | None:
+        return self.values.get((indicator, code, str(period), sex, breakdown, breakdown_value, unit))
+
+    def number(self, indicator: str, unit: str, period: int | str, code: str, **kw) -> float | None:
+        found = self.value(indicator, unit, period, code, **kw)
+        return found.number if found else None
+
+
+def load_county_data(con: duckdb.DuckDBPyConnection, year: int | None = None) -> CountyData:
+    """Read what the county report needs: every municipality's published values side by side."""
+    require_decided(con)
+    areas = _rows(con, "select * from export.report_areas order by municipality_code")
+    region = next((a for a in areas if a["is_region"]), None)
+    if region is None:
+        raise ReportError("no region is configured, so there is no county report")
+    rows = _rows(con, """
+        select indicator_id, municipality_code, municipality_name, period, sex, breakdown, breakdown_value,
+               value, unit, obs_status, note, conf_status, source, suppressed_reason
+        from export.report_indicator_values
+        order by indicator_id, municipality_code, period, sex, breakdown, breakdown_value, unit""")
+    values = {(r["indicator_id"], r["municipality_code"], r["period"], r["sex"], r["breakdown"],
+               r["breakdown_value"], r["unit"]):
+              Value(r["value"], r["unit"], r["obs_status"], r["conf_status"], r["suppressed_reason"], r["note"])
+              for r in rows}
+    run = next(iter(_rows(con, "select * from export.report_run")), None)
+    year = year or _latest_year(rows, region["municipality_code"], run)
+    if year is None:
+        raise ReportError("no indicator values for the county; run `socek run` first")
+    first = (run or {}).get("first_year") or min(
+        (int(r["period"]) for r in rows if r["period"].isdigit()), default=year)
+    try:
+        plan_areas = [{"id": a.id, "name_sv": a.name_sv} for a in load_catalogue().action_plan_areas]
+    except SocekError:
+        plan_areas = []
+    return CountyData(
+        region_code=region["municipality_code"], region_name=region["name"], year=year,
+        years=list(range(int(first), year + 1)),
+        names={a["municipality_code"]: a["name"] for a in areas if not a["is_region"]}, values=values,
+        catalogue=_rows(con, "select * from export.indicator_catalogue order by indicator_id"), areas=plan_areas,
+        actions=_rows(con, """select * from export.report_municipal_actions where year <= ?
+                              order by municipality_code, decision_date, action_id""", [year]),
+        quality=_rows(con, "select * from export.report_data_quality order by municipality_code, dataset"),
+        review=_review(con, [region["municipality_code"]]).get(region["municipality_code"], {}),
+        sources=_rows(con, "select * from export.report_source_status order by source"), run=run)
 
 
 def _target_names() -> dict[str, str]:

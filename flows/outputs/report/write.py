@@ -1,9 +1,12 @@
-"""The council report (DESIGN §7): ``reports/<kommun>/redovisning-<år>.html``, and a PDF beside it
-when Chromium is installed.
+"""Render one report and write it: a municipality's (``reports/<kommun>/redovisning-<år>.html``) or
+the county's (``reports/<region>/lansrapport-<år>.html``), and a PDF beside it when Chromium is
+installed. Each report is written on its own (``stage_report``, ``write_report``), so a scheduler
+can write only the ones it needs.
 
-The page is self-contained Swedish HTML: inline CSS, inline SVG charts, no scripts, nothing fetched at
-view time, print CSS for paper. Identical data give a byte-identical page: rows are sorted, nothing
-reads the clock; the only date is the one the run recorded."""
+The page is self-contained Swedish HTML made from the Jinja2 templates (``render.py``): inline CSS,
+inline SVG charts, no scripts, nothing fetched at view time, print CSS for paper. Identical data give
+a byte-identical page: rows are sorted, nothing reads the clock; the only date is the one the run
+recorded."""
 
 from __future__ import annotations
 
@@ -12,22 +15,45 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.common.synthetic import SYNTHETIC_BANNER
 from flows.outputs.identity_guard import check_text
 from flows.outputs.query import open_read_only
 from flows.outputs.report.appendix import (
-    agenda_section,
-    footer,
-    method_section,
-    quality_section,
+    agenda_context,
+    method_context,
+    quality_context,
 )
-from flows.outputs.report.data import ReportData, ReportError, load_data
-from flows.outputs.report.html import esc, page
-from flows.outputs.report.labels import MOTION_YEAR, SECTIONS
+from flows.outputs.report.county import county_context
+from flows.outputs.report.data import (
+    CountyData,
+    ReportData,
+    ReportError,
+    load_county_data,
+    load_data,
+)
+from flows.outputs.report.labels import (
+    ACTIVITY_LABELS,
+    AGREEMENT_LABELS,
+    ARRANGED_BY,
+    COUNTY_SECTIONS,
+    GRANT_LABELS,
+    MOTION_YEAR,
+    RESERVED_LABELS,
+    SECTIONS,
+    motion_sections,
+)
 from flows.outputs.report.pdf import AUTO, find_chromium, print_pdf
-from flows.outputs.report.question1 import question1_section
-from flows.outputs.report.question2 import question2_section
-from flows.outputs.report.summary import summary_section
-from flows.outputs.staging import Staged, commit, staged_path
+from flows.outputs.report.question1 import work_context
+from flows.outputs.report.question2 import cooperation_context, min_persons
+from flows.outputs.report.render import render as render_template
+from flows.outputs.report.summary import summary_context
+from flows.outputs.staging import (
+    COUNTY_REPORT,
+    MUNICIPALITY_REPORT,
+    Staged,
+    commit,
+    staged_path,
+)
 from flows.warehouse.database import provenance
 
 
@@ -49,22 +75,30 @@ class StagedReport:
 
 
 def render(data: ReportData, run_id: str | None = None, synthetic: bool = False) -> str:
-    """The whole page for one municipality and year."""
-    title = f"Sociala företag i {data.title} – redovisning {data.year}"
-    head = (f"<header class=\"report-head\"><p class=\"muted\">Redovisning till kommunfullmäktige · "
-            f"{esc(data.title)} · {data.year}</p><h1>{esc(title)}</h1>"
-            f"<p class=\"lead\">Svar på motionens två frågor: hur kommunen arbetar för att få fler sociala "
-            f"företag, och hur samarbetet med det sociala företag som startade {MOTION_YEAR} går. "
-            f"Jämförelser görs med {esc(data.region_name)}.</p></header>")
-    toc = "".join(f"<li><a href=\"#{anchor}\">{esc(text)}</a></li>" for anchor, text in SECTIONS)
-    body = [head, f"<nav class=\"toc\" aria-label=\"Innehåll\"><strong>Innehåll</strong><ol>{toc}</ol></nav>",
-            summary_section(data), question1_section(data), question2_section(data), agenda_section(data),
-            quality_section(data), method_section(data), footer(data)]
-    return page(title, "\n".join(body), run_id=run_id, synthetic=synthetic)
+    """A municipality's whole page for one year."""
+    sections = (motion_sections(data.motion["question_work"], data.motion["question_cooperation"])
+                if data.motion else SECTIONS)
+    cooperation = cooperation_context(data)
+    labels = {"agreement": AGREEMENT_LABELS, "grant": GRANT_LABELS, "activity": ACTIVITY_LABELS,
+              "reserved": RESERVED_LABELS, "arranged": ARRANGED_BY, "min_persons": min_persons(data)}
+    return render_template(
+        "municipality.html.j2", data=data, title=f"Sociala företag i {data.title} – redovisning {data.year}",
+        sections=sections, summary=summary_context(data, cooperation["decisions"]), work=work_context(data),
+        cooperation=cooperation, agenda=agenda_context(data), quality=quality_context(data),
+        method=method_context(data.run, data.catalogue), labels=labels, motion_year=MOTION_YEAR,
+        run_id=run_id, synthetic=synthetic, banner=SYNTHETIC_BANNER)
 
 
-def report_path(reports_root: Path, municipality_code: str, year: int) -> Path:
-    return Path(reports_root) / municipality_code / f"redovisning-{year}.html"
+def render_county(data: CountyData, run_id: str | None = None, synthetic: bool = False) -> str:
+    """The county report's whole page for one year."""
+    return render_template(
+        "county.html.j2", data=data, title=f"Sociala företag i {data.region_name} – länsrapport {data.year}",
+        sections=COUNTY_SECTIONS, county=county_context(data), method=method_context(data.run, data.catalogue),
+        run_id=run_id, synthetic=synthetic, banner=SYNTHETIC_BANNER)
+
+
+def report_path(reports_root: Path, code: str, year: int, county: bool = False) -> Path:
+    return Path(reports_root) / code / f"{COUNTY_REPORT if county else MUNICIPALITY_REPORT}-{year}.html"
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -75,29 +109,44 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def render_report(published: Path, municipality_code: str, year: int | None = None) -> tuple[str, int]:
-    """The page's HTML and its year, from the published database opened read-only; the page carries
-    the run id of the build and, for synthetic data, the demo banner (``meta.provenance``)."""
+def _is_region(con, code: str) -> bool:
+    found = con.execute("select is_region from export.report_areas where municipality_code = ?", [code]).fetchone()
+    return bool(found and found[0])
+
+
+def render_page(published: Path, code: str, year: int | None = None) -> tuple[str, int, bool]:
+    """The page of ``code`` (a municipality, or the region: the county report) from the published
+    database opened read-only, its year, and whether it is the county report. The page carries the
+    run id of the build and, for synthetic data, the demo banner (``meta.provenance``)."""
     con = open_read_only(Path(published))
     try:
-        data = load_data(con, municipality_code, year)
+        county = _is_region(con, code)
+        data = load_county_data(con, year) if county else load_data(con, code, year)
         source = provenance(con)
     finally:
         con.close()
-    return render(data, run_id=source.get("run_id"), synthetic=bool(source.get("synthetic"))), data.year
+    draw = render_county if county else render
+    return draw(data, run_id=source.get("run_id"), synthetic=bool(source.get("synthetic"))), data.year, county
 
 
-def stage_report(published: Path, reports_root: Path, municipality_code: str, run_id: str,
+def render_report(published: Path, municipality_code: str, year: int | None = None) -> tuple[str, int]:
+    """A municipality's (or, for the region's code, the county's) page and its year."""
+    html, year, _ = render_page(published, municipality_code, year)
+    return html, year
+
+
+def stage_report(published: Path, reports_root: Path, code: str, run_id: str,
                  year: int | None = None, chromium: str | None = AUTO) -> StagedReport:
-    """Write the page (and, with Chromium, its PDF) beside their final names.
+    """Write one report's page (and, with Chromium, its PDF) beside their final names: a
+    municipality's, or the county report for the region's code.
 
     ``chromium`` is a path, ``AUTO`` (find an installed one) or None (no PDF wanted). When a PDF is
     wanted but cannot be printed, ``pdf_problem`` says why; an older PDF is never removed for it. A
     page that would show a personal identity number or a pseudonym is not written
     (``IdentityInOutputError``).
     """
-    html, year = render_report(published, municipality_code, year)
-    html_path = report_path(reports_root, municipality_code, year)
+    html, year, county = render_page(published, code, year)
+    html_path = report_path(reports_root, code, year, county)
     check_text(str(html_path), html)
     staged_html = staged_path(html_path, run_id)
     _write_text(staged_html, html)
@@ -121,13 +170,14 @@ def stage_report(published: Path, reports_root: Path, municipality_code: str, ru
     return StagedReport(html_path, pdf_path, outputs + [Staged(pdf_path, staged_pdf)], None)
 
 
-def write_report(published: Path, reports_root: Path, municipality_code: str, year: int | None = None,
+def write_report(published: Path, reports_root: Path, code: str, year: int | None = None,
                  chromium: str | None = AUTO) -> ReportResult:
-    """Write ``reports/<kommun>/redovisning-<år>.html`` and, with Chromium, the PDF beside it.
+    """Write ``reports/<kommun>/redovisning-<år>.html`` (or, for the region's code,
+    ``reports/<region>/lansrapport-<år>.html``) and, with Chromium, the PDF beside it.
 
     ``year`` defaults to the latest year with data. A PDF that cannot be printed leaves any older PDF
     in place and says why in ``pdf_problem`` (the page is written by then).
     """
-    staged = stage_report(published, reports_root, municipality_code, f"report-{os.getpid()}", year, chromium)
+    staged = stage_report(published, reports_root, code, f"report-{os.getpid()}", year, chromium)
     commit(staged.outputs)
     return ReportResult(staged.html_path, staged.pdf_path, staged.pdf_problem)
