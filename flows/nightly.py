@@ -18,6 +18,7 @@ from flows.common.runlock import run_lock
 from flows.config import Settings, load_config
 from flows.intake import deliveries
 from flows.outputs.notify import notify_webhook
+from flows.warehouse.database import use_resources
 
 
 @task(name="intake", cache_policy=NO_CACHE)
@@ -158,6 +159,7 @@ def nightly(config_path: str = "config/pipeline.toml", mode: str | None = None,
             full_rebuild: bool = False, today: date | None = None) -> dict:
     """Build, validate, publish and export the socek warehouse once."""
     settings = load_config(config_path)
+    use_resources(settings)  # DuckDB's memory and threads as configured ([warehouse])
     # `socek run` holds the lock already (re-entrant); runs started by `socek serve` take it here.
     with run_lock(settings.path("lock")):
         run = pipeline.new_run(settings, mode=mode, today=today)

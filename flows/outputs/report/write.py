@@ -8,10 +8,10 @@ reads the clock; the only date is the one the run recorded."""
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.outputs.browser import Browser, BrowserError
 from flows.outputs.query import open_read_only
 from flows.outputs.report.appendix import (
     agenda_section,
@@ -19,10 +19,10 @@ from flows.outputs.report.appendix import (
     method_section,
     quality_section,
 )
-from flows.outputs.report.data import ReportData, ReportError, load_data
+from flows.outputs.report.data import ExportLayer, ReportData, ReportError, load_data
 from flows.outputs.report.html import esc, page
 from flows.outputs.report.labels import MOTION_YEAR, SECTIONS
-from flows.outputs.report.pdf import AUTO, find_chromium, print_pdf
+from flows.outputs.report.pdf import AUTO, PDF_TIMEOUT_SECONDS, find_chromium
 from flows.outputs.report.question1 import question1_section
 from flows.outputs.report.question2 import question2_section
 from flows.outputs.report.summary import summary_section
@@ -79,42 +79,98 @@ def render_report(published: Path, municipality_code: str, year: int | None = No
     the run id of the build and, for synthetic data, the demo banner (``meta.provenance``)."""
     con = open_read_only(Path(published))
     try:
-        data = load_data(con, municipality_code, year)
-        source = provenance(con)
+        return _render_job(ExportLayer(con), provenance(con), ReportJob(municipality_code, year))
     finally:
         con.close()
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report a build writes: the municipality it covers and its year (None: the latest with data)."""
+
+    code: str
+    year: int | None = None
+
+
+def _render_job(layer: ExportLayer, source: dict, job: ReportJob) -> tuple[str, int]:
+    data = load_data(layer, job.code, job.year)
     return render(data, run_id=source.get("run_id"), synthetic=bool(source.get("synthetic"))), data.year
+
+
+def stage_reports(published: Path, reports_root: Path, jobs: list[ReportJob], run_id: str,
+                  chromium: str | None = AUTO) -> dict[str, StagedReport | ReportError | OSError]:
+    """Write the pages of ``jobs`` (and, with Chromium, their PDFs) beside their final names.
+
+    The database is opened once and each export view read once for all jobs; every PDF is printed
+    by one Chromium (``print_pages``). Returns, per job's code, the staged report or the error that
+    kept its page from being written. ``chromium`` is a path, ``AUTO`` (find an installed one) or
+    None (no PDF wanted); a PDF that cannot be printed is the report's ``pdf_problem`` and an older
+    PDF is never removed for it.
+    """
+    results: dict[str, StagedReport | ReportError | OSError] = {}
+    pages: dict[str, Path] = {}
+    con = open_read_only(Path(published))
+    try:
+        layer, source = ExportLayer(con), provenance(con)
+        for job in jobs:
+            try:
+                html, year = _render_job(layer, source, job)
+                html_path = report_path(reports_root, job.code, year)
+                staged_html = staged_path(html_path, run_id)
+                _write_text(staged_html, html)
+            except (ReportError, OSError) as exc:
+                results[job.code] = exc
+                continue
+            pages[job.code] = html_path
+            results[job.code] = StagedReport(html_path, None, [Staged(html_path, staged_html)], None)
+    finally:
+        con.close()
+    if chromium is None or not pages:
+        return results
+    printed = print_pages(list(pages.values()), run_id, find_chromium() if chromium == AUTO else chromium)
+    for code, html_path in pages.items():
+        report, outcome = results[code], printed[html_path]
+        if isinstance(outcome, Path):
+            results[code] = StagedReport(html_path, html_path.with_suffix(".pdf"),
+                                         report.outputs + [Staged(html_path.with_suffix(".pdf"), outcome)], None)
+        else:
+            results[code] = StagedReport(html_path, None, report.outputs, outcome)
+    return results
+
+
+def print_pages(pages: list[Path], run_id: str, chromium: str | None) -> dict[Path, Path | str]:
+    """Print the staged page of each final page path to its staged PDF, all from one Chromium.
+
+    Returns, per page, the staged PDF or why there is none. Chromium is handed the page's HTML (a
+    staged file, named ``….html.staged-<run>``, would be rendered as source text by its name).
+    """
+    if not chromium:
+        return dict.fromkeys(pages, "no PDF: Chromium is not installed (`make browser` installs it, or set "
+                                    "SOCEK_CHROMIUM)")
+    try:
+        browser = Browser(chromium)
+    except BrowserError as exc:
+        return dict.fromkeys(pages, f"no PDF: {exc}")
+    outcome: dict[Path, Path | str] = {}
+    with browser:
+        for html_path in pages:
+            try:
+                html = staged_path(html_path, run_id).read_text(encoding="utf-8")
+                outcome[html_path] = browser.print_pdf(html, staged_path(html_path.with_suffix(".pdf"), run_id),
+                                                       PDF_TIMEOUT_SECONDS)
+            except (BrowserError, OSError) as exc:
+                outcome[html_path] = f"no PDF: Chromium failed to print {html_path}: {exc}"
+    return outcome
 
 
 def stage_report(published: Path, reports_root: Path, municipality_code: str, run_id: str,
                  year: int | None = None, chromium: str | None = AUTO) -> StagedReport:
-    """Write the page (and, with Chromium, its PDF) beside their final names.
-
-    ``chromium`` is a path, ``AUTO`` (find an installed one) or None (no PDF wanted). When a PDF is
-    wanted but cannot be printed, ``pdf_problem`` says why; an older PDF is never removed for it.
-    """
-    html, year = render_report(published, municipality_code, year)
-    html_path = report_path(reports_root, municipality_code, year)
-    staged_html = staged_path(html_path, run_id)
-    _write_text(staged_html, html)
-    outputs = [Staged(html_path, staged_html)]
-    pdf_path = html_path.with_suffix(".pdf")
-    if chromium is None:
-        return StagedReport(html_path, None, outputs, None)
-    browser = find_chromium() if chromium == AUTO else chromium
-    if not browser:
-        return StagedReport(html_path, None, outputs, "no PDF: Chromium is not installed (`make browser` installs "
-                                                       "it, or set SOCEK_CHROMIUM)")
-    # Chromium decides how to render a file by its name: the page is printed from a copy named .html
-    printable = html_path.with_name(f".print-{run_id}-{html_path.name}")
-    try:
-        shutil.copyfile(staged_html, printable)
-        staged_pdf = print_pdf(printable, staged_path(pdf_path, run_id), browser)
-    except ReportError as exc:
-        return StagedReport(html_path, None, outputs, f"no PDF: {exc}")
-    finally:
-        printable.unlink(missing_ok=True)
-    return StagedReport(html_path, pdf_path, outputs + [Staged(pdf_path, staged_pdf)], None)
+    """Write one municipality's page (and, with Chromium, its PDF) beside their final names."""
+    result = stage_reports(published, reports_root, [ReportJob(municipality_code, year)], run_id, chromium)
+    outcome = result[municipality_code]
+    if isinstance(outcome, (ReportError, OSError)):
+        raise outcome
+    return outcome
 
 
 def write_report(published: Path, reports_root: Path, municipality_code: str, year: int | None = None,
