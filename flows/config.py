@@ -246,7 +246,7 @@ class Runner(StrictModel):
     kind: Literal["default", "dask"] = "default"
     dask_address: str = ""
     workers: int = Field(2, ge=1, le=256)
-    chunk_rows: int = Field(400_000, ge=1_000, description="rows per validation batch (bounds worker memory)")
+    chunk_rows: int = Field(100_000, ge=1_000, description="rows per validation batch and per piece of a large file (bounds worker memory)")
     inline_below_mb: float = Field(32.0, ge=0, description="new deliveries smaller than this run in-process")
     partitions_dir: Path = Path("warehouse/partitions")
 

@@ -17,6 +17,7 @@ from flows import pipeline
 from flows.common.runlock import run_lock
 from flows.config import Settings, load_config
 from flows.intake import deliveries
+from flows.intake.units import process_unit
 from flows.outputs.notify import notify_webhook
 from flows.warehouse.database import use_resources
 
@@ -37,7 +38,7 @@ def collect_task(settings: Settings, run: pipeline.RunState, result):
 
 @task(name="read-and-validate-municipality", cache_policy=NO_CACHE)
 def unit_task(unit: deliveries.Unit, options: deliveries.UnitOptions) -> deliveries.UnitResult:
-    return deliveries.process_unit(unit, options)
+    return process_unit(unit, options)
 
 
 @flow(name="intake-on-dask", log_prints=True)
