@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.common.identifiers import looks_like_personnummer
+from flows.common.personnummer import PREFILTER, PSEUDONYM, spans
 from flows.config import Settings, load_config
 from flows.demo.model import OFFICIAL_TEST_PERSONNUMMER
 from tests.conftest import ROOT
@@ -30,7 +30,6 @@ NO_CHROMIUM = "/nonexistent/chromium"
 SOCEK = ROOT / ".venv" / "bin" / "socek"
 # Skatteverket's official test numbers: the demo's own list, the only ones these tests look for.
 TEST_PERSONNUMMER = OFFICIAL_TEST_PERSONNUMMER
-_PNR_TOKEN = re.compile(r"(?<![0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}(?![0-9])")
 
 
 # --- projects -------------------------------------------------------------------------------------
@@ -181,11 +180,11 @@ def content_hashes(published: Path, exclude: frozenset[tuple[str, str]] = frozen
 
 
 def personnummer_in_warehouse(published: Path) -> list[tuple[str, str]]:
-    """Every personnummer-shaped value in any text column of any table or view: ``(where, token)``.
+    """Every personal identity number in any text column of any table or view: ``(where, number)``.
 
-    DuckDB picks the candidate values (ten or twelve digits, optionally with - + or a space before
-    the last four); ``looks_like_personnummer`` decides (date and check digit), so organisation
-    numbers and pseudonyms do not count.
+    DuckDB picks the candidate values with the detector's RE2 pre-filter (every typed form);
+    ``personnummer.spans`` decides (date and check digit), so organisation numbers do not count, nor
+    digit runs inside a pseudonym's hex digest.
     """
     con = duckdb.connect(str(published), read_only=True)
     try:
@@ -200,13 +199,18 @@ def personnummer_in_warehouse(published: Path) -> list[tuple[str, str]]:
             cells = ", ".join(f'{{\'c\': {_quote(n)}, \'v\': "{n}"}}' for n in names)
             values = con.execute(
                 f"select distinct cell.c, cell.v from (select unnest([{cells}]) as cell "
-                f'from "{schema}"."{table}") '
-                "where regexp_matches(cell.v, '([0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}')").fetchall()
-            found += [(f"{schema}.{table}.{column}", token) for column, value in values
-                      for token in _PNR_TOKEN.findall(value) if looks_like_personnummer(token)]
+                f'from "{schema}"."{table}") where regexp_matches(cell.v, ?)', [PREFILTER]).fetchall()
+            found += [(f"{schema}.{table}.{column}", number) for column, value in values
+                      for number in personnummer_in(value)]
         return found
     finally:
         con.close()
+
+
+def personnummer_in(text: str) -> list[str]:
+    """The personal identity numbers in ``text`` as written (pseudonyms left out)."""
+    text = PSEUDONYM.sub("pnr:…", text)
+    return [text[start:end] for start, end in spans(text)]
 
 
 def _quote(text: str) -> str:

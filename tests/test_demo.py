@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.common.identifiers import is_valid_orgnr, looks_like_personnummer
+from flows.common.identifiers import is_valid_orgnr
+from flows.common.personnummer import looks_like_personnummer
 from flows.config import load_config
 from flows.datasets import ACTIVITY_TYPES, AGREEMENT_TYPES, DATASETS, GRANT_TYPES
 from flows.demo.deliveries import write_demo_inbox

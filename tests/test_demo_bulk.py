@@ -12,11 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.common.identifiers import (
-    is_valid_orgnr,
-    looks_like_personnummer,
-    luhn_check_digit,
-)
+from flows.common.identifiers import is_valid_orgnr, luhn_check_digit
+from flows.common.personnummer import looks_like_personnummer
 from flows.config import BulkSettings
 from flows.demo.bulk import (
     BOLAGSVERKET_MEMBER,

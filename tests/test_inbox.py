@@ -19,11 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.common.identifiers import (
-    looks_like_personnummer,
-    luhn_check_digit,
-    pseudonymise,
-)
+from flows.common.identifiers import luhn_check_digit
+from flows.common.personnummer import looks_like_personnummer, pseudonymise
 from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT
 from flows.demo.layouts import write_table
 from flows.errors import InboxError

@@ -7,33 +7,29 @@ the demo ledgers of Örebro (1880) and Nora (1884) carry them as supplier ids of
 
 from __future__ import annotations
 
-import re
-
 import duckdb
 import pandas as pd
 import pytest
 
-from flows.common.identifiers import looks_like_personnummer
 from flows.demo.layouts import write_table
 from flows.intake.pseudonymise import ENV_VAR
 from tests.faultkit import (
     TEST_PERSONNUMMER,
+    personnummer_in,
     personnummer_in_warehouse,
     quiet_night,
     run_in_process,
     small_project,
 )
 
-_TOKEN = re.compile(r"(?<![0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}(?![0-9])")
-
 
 def personnummer_in_files(folder) -> list[tuple[str, str]]:
-    """Personnummer-shaped tokens in every text file under ``folder`` (CSV, JSON, HTML, Markdown)."""
+    """Personal identity numbers in every text file under ``folder`` (CSV, JSON, HTML, Markdown)."""
     found = []
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix in (".csv", ".json", ".html", ".md", ".txt", ""):
             text = path.read_text(encoding="utf-8", errors="replace")
-            found += [(str(path), t) for t in _TOKEN.findall(text) if looks_like_personnummer(t)]
+            found += [(str(path), number) for number in personnummer_in(text)]
     return found
 
 

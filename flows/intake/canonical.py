@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from flows.common.identifiers import is_valid_orgnr, normalise_id
+from flows.common.personnummer import PSEUDONYM
 from flows.common.synthetic import SYNTHETIC_COLUMN, SYNTHETIC_VALUE, is_marker_header
 from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT, Column, Dataset
 from flows.errors import InboxError
@@ -33,7 +34,7 @@ from flows.intake.profiles import (
     get_profile,
     header_key,
 )
-from flows.intake.pseudonymise import scrub_frame
+from flows.intake.pseudonymise import scrub_table
 from flows.intake.table import (
     EXTRA,
     ROW_NUMBER,
@@ -53,7 +54,6 @@ _TRUE = {"ja", "j", "true", "sant", "yes", "y", "1", "x"}
 _FALSE = {"nej", "n", "false", "falskt", "no", "0"}
 _INTEGER = re.compile(r"([+-]?)(\d+)")
 _THOUSANDS = {"": "", " ": " \u00a0\u202f", ".": ".", ",": ","}
-_PSEUDONYM = re.compile(r"pnr:[0-9a-f]{16}")
 _JSON_CONTROL = {0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"}
 
 
@@ -164,9 +164,10 @@ def to_canonical(
     - Supplier ledgers: ``leverantor_id`` is classified in ``leverantor_id_kind``; only organisation
       numbers and pseudonyms remain in ``leverantor_id`` (masked ``*`` ids and internal supplier
       numbers become NA).
-    - Privacy: every personnummer-shaped token in any delivered cell (free text too) is replaced by
-      ``pseudonymise(token, hash_key)`` first, so neither the canonical columns, ``_extra`` nor
-      ``_original`` ever hold one in clear; with no key that is a ``MissingHashKeyError``.
+    - Privacy: every personal identity number in any delivered cell (free text too) and column name,
+      in any typed form, is replaced by ``pseudonymise(number, hash_key)`` first, so neither the
+      canonical columns, ``_extra``, ``_original`` nor a message ever hold one in clear; with no
+      key that is a ``MissingHashKeyError``.
     - ``originals`` false: no ``_original`` column; the table keeps the delivered cells instead and
       makes it for the rows asked (``CanonicalTable.originals``): the nightly intake needs it only
       for quarantined rows, and making it for every row costs a fifth of reading a ledger.
@@ -174,7 +175,8 @@ def to_canonical(
     contract = _contract(dataset, raw.path)
     if not profile.applies_to(dataset):
         raise InboxError(f"{raw.path}: profile {profile.name!r} is for {profile.dataset}, not for {dataset}")
-    delivered = scrub_frame(raw, hash_key)
+    raw = scrub_table(raw, hash_key)
+    delivered = raw.frame
     columns, used = _map_columns(delivered, raw, profile, contract, municipality_code)
     frame = pd.DataFrame(
         {name: _normalise(values, contract.column(name), profile, contract.name) for name, values in columns.items()}
@@ -218,7 +220,7 @@ def _supplier_kind(value: str, internal: bool) -> tuple[str, str | None]:
         return "masked", None
     if internal:
         return "internal", None
-    if _PSEUDONYM.fullmatch(value):
+    if PSEUDONYM.fullmatch(value):
         return "pseudonym", value
     if is_valid_orgnr(value):
         return "orgnr", normalise_id(value)

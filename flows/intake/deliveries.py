@@ -33,6 +33,7 @@ import pandas as pd
 
 from flows.common.encoding import bom
 from flows.common.hashing import sha256_file
+from flows.common.personnummer import redact
 from flows.config import Settings
 from flows.datasets import DATASETS, Dataset
 from flows.intake.feeds import FeedDelivery
@@ -266,11 +267,13 @@ def plan(settings: Settings, known: pd.DataFrame, feeds: Sequence[FeedDelivery] 
         result.warnings.append(f"inbox {inbox_dir} does not exist: no municipal data read")
         return result
     for refused in (d for d in found if not d.accepted):
-        result.not_read.append({"path": str(refused.path), "reason": refused.refused})
+        path, reason = redact(str(refused.path)), redact(refused.refused)
+        result.not_read.append({"path": path, "reason": reason})
         if not refused.quiet:
-            result.warnings.append(f"{refused.path}: not read: {refused.refused}")
-    deliveries = [(d, d.path.relative_to(inbox_dir).as_posix()) for d in found if d.accepted]
-    deliveries += [(feed.delivery, feed.record_path) for feed in feeds]
+            result.warnings.append(f"{path}: not read: {reason}")
+    # a file name is stored and reported too: a personal identity number in it is masked
+    deliveries = [(d, redact(d.path.relative_to(inbox_dir).as_posix())) for d in found if d.accepted]
+    deliveries += [(feed.delivery, redact(feed.record_path)) for feed in feeds]
     result.files_seen = len(deliveries)
     if not deliveries:
         result.warnings.append(f"the inbox {inbox_dir} holds no deliveries (moved, unmounted or not yet synced?); "

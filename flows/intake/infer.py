@@ -29,7 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.common.identifiers import is_valid_orgnr, looks_like_personnummer
+from flows.common.identifiers import is_valid_orgnr
+from flows.common.personnummer import looks_like_personnummer
 from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT, Column, Dataset
 from flows.errors import InboxError
 from flows.intake.formats import read_table

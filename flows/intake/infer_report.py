@@ -2,7 +2,8 @@
 
 The TOML is the profile file format of ``profiles.py``, with the evidence for each setting as a
 comment above it; it is checked by loading it as a ``Profile`` before anyone sees it, so a proposal
-is always a valid profile (the review is about whether it is the *right* one).
+is always a valid profile (the review is about whether it is the *right* one). Both quote the
+file's values and column names, so a personal identity number in them is masked.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from flows.common.personnummer import redact
 from flows.common.toml_files import describe_key_error
 from flows.errors import ConfigError
 from flows.intake.infer import Evidence, Proposal
@@ -61,7 +63,7 @@ def proposal_toml(proposal: Proposal) -> str:
                   f"pattern = '{rule['pattern']}'", f"join = {_value(rule['join'])}"]
     lines += ["", *_comment(evidence, "file"), *_comment(evidence, "file.bom_in_key"), "[file]"]
     lines += [f"{key} = {_value(value)}" for key, value in settings["file"].items()]
-    text = "\n".join(lines) + "\n"
+    text = redact("\n".join(lines) + "\n")
     check_proposal(text, proposal.path)
     return text
 
@@ -92,4 +94,4 @@ def proposal_report(proposal: Proposal) -> str:
                          + (" …" if misfit.count > len(misfit.rows) else ""))
     else:
         lines += ["", "Every row fits the proposal."]
-    return "\n".join(lines)
+    return redact("\n".join(lines))

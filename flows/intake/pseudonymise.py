@@ -1,5 +1,6 @@
 """Personal identity numbers never stored in clear (DESIGN §6): the hashing key, and the scrub of
-every delivered cell before anything is stored, quarantined or logged.
+every delivered column name and cell before anything is stored, quarantined or logged (which forms
+are found: ``flows.common.personnummer``).
 
 The key is read from the environment (``SOCEK_HASH_KEY``) or from the local secrets file
 (``paths.secrets``, ``hash_key = "..."``), never from the repository. Without a key socek refuses to
@@ -9,17 +10,32 @@ store a personal identity number (fails closed); the demo setup creates a random
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
-from flows.common.identifiers import looks_like_personnummer, pseudonymise
+from flows.common.personnummer import (
+    PREFILTER,
+    pseudonymise,
+    replace_personnummer,
+    spans,
+)
 from flows.errors import ConfigError, InboxError
-from flows.intake.table import EXTRA, ROW_NUMBER, RawTable, per_value, text_arrow
+from flows.intake.table import (
+    EXTRA,
+    ROW_NUMBER,
+    RawTable,
+    header_names,
+    text_arrow,
+    text_series,
+)
+
+_SAMPLE_ROWS = 10_000  # rows looked at to tell a repetitive column from one of unique values
 
 ENV_VAR = "SOCEK_HASH_KEY"
 
@@ -52,60 +68,76 @@ def ensure_local_key(secrets_file: Path) -> bool:
     return True
 
 
-_PNR_HINT = r"(?:^|[^0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}(?:[^0-9]|$)"
-_PNR_TOKEN = re.compile(r"(?<![0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}(?![0-9])")
-
-
 class MissingHashKeyError(InboxError):
     """A personal identity number was found but no pseudonymisation key is configured."""
 
     rule = "file:no_hash_key"
 
 
-def scrub_frame(raw: RawTable, hash_key: bytes | None) -> pd.DataFrame:
-    """The delivered cells with every personnummer-shaped token pseudonymised (fails closed).
+def scrub_table(raw: RawTable, hash_key: bytes | None) -> RawTable:
+    """The delivered table with every personal identity number pseudonymised, in the column names
+    and in every cell (surplus cells in ``_extra`` too); fails closed without a key.
 
-    The cheap test runs in Arrow (RE2) over each column; only columns with a hint are copied and
-    scrubbed value by value.
+    Only the distinct values the RE2 pre-filter hits get the exact check in Python, and only
+    columns where a number was found are replaced (in Arrow).
     """
+    names = {header: _scrub_header(header, index, raw.path, hash_key)
+             for index, header in enumerate(raw.headers, start=1)}
     frame = raw.frame
+    if any(new != old for old, new in names.items()):
+        header_names(list(names.values()), raw.path)  # two columns named by the same number: refused
+        frame = frame.rename(columns=names)
     scrubbed: pd.DataFrame | None = None
-    for name in [*raw.headers, EXTRA]:
-        values = frame[name]
-        hinted = pc.fill_null(pc.match_substring_regex(text_arrow(values), _PNR_HINT), False)
-        if not pc.any(hinted).as_py():
+    for name in [*names.values(), EXTRA]:
+        values = text_arrow(frame[name])
+        found = {}
+        for text in _hinted(values).to_pylist():
+            pseudonymised = replace_personnummer(text, lambda number: _pseudonym(number, hash_key, raw, name, text))
+            if pseudonymised != text:
+                found[text] = pseudonymised
+        if not found:
             continue
         if scrubbed is None:
             scrubbed = frame.copy(deep=False)
-        mask = pd.Series(hinted.to_numpy(zero_copy_only=False), index=values.index)
-        scrubbed[name] = scrub_column(values, name, frame[ROW_NUMBER], raw.path, hash_key, mask)
-    return frame if scrubbed is None else scrubbed
+        index = pc.index_in(values, value_set=pa.array(list(found), pa.large_string()))
+        replaced = pc.take(pa.array(list(found.values()), pa.large_string()), index)
+        scrubbed[name] = text_series(pc.if_else(pc.is_valid(index), replaced, values), frame.index)
+    return raw if scrubbed is None else replace(raw, frame=scrubbed)
 
 
-def scrub_column(
-    values: pd.Series, name: str, rows: pd.Series, path: Path, hash_key: bytes | None,
-    hinted: pd.Series | None = None,
-) -> pd.Series:
-    if hinted is None:
-        hinted = values.str.contains(_PNR_HINT, regex=True, na=False)
-    if not hinted.any():
-        return values
+def _hinted(values: pa.ChunkedArray) -> pa.Array:
+    """The distinct values the pre-filter hits. A repetitive column (names, accounts, dates) is
+    tested once per distinct value; a column of nearly unique values (vouchers, amounts) directly,
+    which is cheaper than finding its distinct values first."""
+    sample = values.slice(0, _SAMPLE_ROWS)
+    if len(pc.unique(sample)) * 2 <= len(sample):
+        distinct = pc.unique(values)
+        return pc.filter(distinct, _prefilter(distinct))
+    return pc.unique(pc.filter(values, _prefilter(values)))
 
-    def scrub(text: str) -> str:
-        return _PNR_TOKEN.sub(lambda match: pseudonym_for(match.group(), text), text)
 
-    def pseudonym_for(token: str, text: str) -> str:
-        if not looks_like_personnummer(token):
-            return token
-        if not hash_key:
-            row = rows[values == text].iloc[0]
-            raise MissingHashKeyError(
-                f"{path}: row {row}, column {name!r} holds what looks like a personal identity number, "
-                "and no pseudonymisation key is configured. socek never stores such numbers in clear, "
-                "so the file is not read; configure the key and run again"
-            )
-        return pseudonymise(token, hash_key)
+def _prefilter(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    return pc.fill_null(pc.match_substring_regex(values, PREFILTER), False)
 
-    scrubbed = values.copy()
-    scrubbed[hinted] = per_value(values[hinted], scrub)
-    return scrubbed
+
+def _scrub_header(header: str, index: int, path: Path, hash_key: bytes | None) -> str:
+    if not spans(header):
+        return header
+    if not hash_key:
+        raise _missing_key(path, f"the name of column {index}")
+    return replace_personnummer(header, lambda number: pseudonymise(number, hash_key))
+
+
+def _pseudonym(number: str, hash_key: bytes | None, raw: RawTable, column: str, text: str) -> str:
+    if not hash_key:
+        row = raw.frame.loc[raw.frame[column] == text, ROW_NUMBER].iloc[0]
+        raise _missing_key(raw.path, f"row {row}, column {column!r}")
+    return pseudonymise(number, hash_key)
+
+
+def _missing_key(path: Path, where: str) -> MissingHashKeyError:
+    return MissingHashKeyError(
+        f"{path}: {where} holds what looks like a personal identity number, and no pseudonymisation "
+        "key is configured. socek never stores such numbers in clear, so the file is not read; "
+        "configure the key and run again"
+    )

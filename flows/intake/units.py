@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from flows.common.personnummer import redact
 from flows.datasets import DATASETS
 from flows.errors import InboxError
 from flows.intake.deliveries import (
@@ -73,12 +74,14 @@ class UnitWork:
         return get_profile(name, self.profile_dirs)
 
     def reject(self, item: Delivered, exc: InboxError) -> None:
-        """The whole file is quarantined; rows that could be read count as read and quarantined."""
+        """The whole file is quarantined; rows that could be read count as read and quarantined. The
+        message may quote a cell or a column name as delivered: numbers in it are masked."""
         record = item.record
         record.synthetic = exc.synthetic
-        self.out.quarantine.setdefault(item.dataset, []).append(rejected(record, exc.rule, str(exc), exc.rows_read))
+        reason = redact(str(exc))
+        self.out.quarantine.setdefault(item.dataset, []).append(rejected(record, exc.rule, reason, exc.rows_read))
         record.period_start, record.period_end = covered_period(None, DATASETS[item.dataset], record.path)
-        self.out.warnings.append(f"{record.path}: file rejected: {exc}")
+        self.out.warnings.append(f"{record.path}: file rejected: {reason}")
 
     def partition_path(self, dataset: str) -> Path:
         """A new partition file of this unit (unique per unit, so workers never collide)."""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from flows.common.personnummer import redact
 from flows.config import Settings
 from flows.datasets import BOOL, DATASETS, DATE, DECIMAL, INT
 from flows.errors import InboxError
@@ -55,11 +56,12 @@ def validate_file(settings: Settings, path: Path, dataset: str | None = None, *,
                               limits=read_limits(settings), profiles_dir=settings.profile_dirs,
                               allow_synthetic=settings.is_demo)
     except InboxError as exc:
+        reason = redact(str(exc))  # it may quote a cell or a column name as delivered
         report.update(verdict="unusable", rows_read=0, rows_valid=0, rows_quarantined=0,
-                      problems=[{"row": None, "rule": "file", "reason": str(exc)}])
+                      problems=[{"row": None, "rule": "file", "reason": reason}])
         advice = _advice(settings, path, dataset, chosen) if isinstance(exc, MissingColumnError) else []
         report["suggestions"] = advice
-        report["text"] = "\n".join([f"{path}: UNUSABLE (profile {chosen}, chosen by {source})", f"  {exc}", *advice])
+        report["text"] = "\n".join([f"{path}: UNUSABLE (profile {chosen}, chosen by {source})", f"  {reason}", *advice])
         return report, False
     frame = table.frame.assign(_file_id="file")
     outcome = validate_batch(frame, DATASETS[dataset], settings.municipality_codes, settings.thresholds.last_year)

@@ -22,6 +22,7 @@ from flows.outputs.delivery import (
     stage_deliveries,
     stale_deliveries,
 )
+from flows.outputs.identity_guard import IdentityInOutputError
 from flows.outputs.report.data import ReportError
 from flows.outputs.report.pdf import AUTO
 from flows.outputs.report.write import ReportJob, stage_reports
@@ -69,8 +70,9 @@ def refuse_synthetic(settings: Settings, source: dict, database: Path) -> None:
 
 def stage(settings: Settings, database: Path, run_id: str, everything: bool) -> BuildOutputs:
     """Write the outputs of the build in ``database`` under staging names (all of them, or with
-    ``everything`` false only the missing and stale ones); a delivery that cannot be written is an
-    ``ExportError``, a report that cannot be rendered or printed a warning."""
+    ``everything`` false only the missing and stale ones); a delivery that cannot be written (or
+    would carry a personal identity number) is an error, a report that cannot be rendered or
+    printed (or would carry one) a warning."""
     source = published_provenance(database)
     refuse_synthetic(settings, source, database)
     if not source.get("run_id"):
@@ -94,7 +96,7 @@ def stage(settings: Settings, database: Path, run_id: str, everything: bool) -> 
         staged = stage_reports(database, reports, jobs, run_id, chromium=AUTO if settings.report.pdf else None)
         for job in jobs:
             report = staged[job.code]
-            if isinstance(report, (ReportError, OSError)):
+            if isinstance(report, (ReportError, IdentityInOutputError, OSError)):
                 out.failed_reports[job.code] = str(report)
                 out.warnings.append(f"report {job.code}: {report}")
                 continue

@@ -16,7 +16,9 @@ a stale delivery from a current one. A delivery from a warehouse that loaded syn
 ``"socek:synthetic": true`` and a title starting "FIKTIVA DATA – demo", and ``FIKTIVA-DATA.txt``
 (listed in ``SHA256SUMS``) explains it.
 
-Everything here reads ``export.*`` views only, so a suppressed value can never reach a file. Output
+Everything here reads ``export.*`` views only, so a suppressed value can never reach a file, and no
+file is written with a value that holds a personal identity number or the pseudonym of one
+(``identity_guard``). Output
 is deterministic: rows sorted by key, numbers formatted the same way every time and no clock read
 (the only dates are the data's own), so identical inputs give byte-identical files. A delivery folder
 is written next to its final name and renamed into place, so a reader never sees half a delivery.
@@ -41,6 +43,7 @@ from flows.catalogue import CATALOGUE_COLUMNS
 from flows.common.synthetic import SYNTHETIC_BANNER, SYNTHETIC_COLUMN, SYNTHETIC_VALUE
 from flows.errors import SocekError
 from flows.outputs.disclosure.control import require_decided
+from flows.outputs.identity_guard import check_rows
 from flows.outputs.staging import Staged, commit, staged_path
 from flows.warehouse.database import connect, provenance
 
@@ -296,6 +299,8 @@ def delivery_files(con: duckdb.DuckDBPyConnection, municipality_code: str, year:
     synthetic = bool(source.get("synthetic"))
     values = indicator_rows(con, municipality_code, year) if values is None else values
     catalogue = catalogue_rows(con)
+    check_rows(f"the delivery of {municipality_code}, {VALUES_FILE}", VALUE_COLUMNS, values)
+    check_rows(f"the delivery of {municipality_code}, {CATALOGUE_FILE}", CATALOGUE_COLUMNS, catalogue)
     values_csv = render_csv(*marked(VALUE_COLUMNS, values, synthetic)).encode("utf-8")
     catalogue_csv = render_csv(*marked(CATALOGUE_COLUMNS, catalogue, synthetic)).encode("utf-8")
     excel_csv = (UTF8_BOM + render_csv(*marked(VALUE_COLUMNS, values, synthetic), delimiter=";", decimal=",")

@@ -11,7 +11,8 @@ from datetime import date
 from functools import partial
 from typing import BinaryIO, Literal
 
-from flows.common.identifiers import looks_like_personnummer, normalise_id
+from flows.common.identifiers import normalise_id
+from flows.common.personnummer import looks_like_personnummer
 from flows.sources.bulk_records import (
     DATE,
     TEXT,

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from functools import partial
 from typing import BinaryIO, Literal
 
-from flows.common.identifiers import looks_like_personnummer
+from flows.common.personnummer import looks_like_personnummer
 from flows.sources.bulk_records import (
     DATE,
     TEXT,

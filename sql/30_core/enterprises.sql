@@ -1,7 +1,9 @@
 -- core.enterprises: one row per social enterprise in a municipality's current register, with its
 -- validity period. valid_to is the register's end_date; the Bolagsverket deregistration date completes
 -- it when the register has none (see core.enterprise_status). legal_form_code is Bolagsverket's code,
--- else SCB's JurForm mapped (51 EK, 61 I, 72 S, 49 AB), else the register's text mapped.
+-- else SCB's JurForm mapped (51 EK, 61 I, 72 S, 49 AB), else the register's text mapped onto a closed
+-- list (EK, I, S, AB, other): it is a published breakdown value of SE02, and the delivered text is
+-- free text that may name a person.
 -- Grain: municipality_code, org_nr. Sources: staging.enterprises, core.enterprise_status, raw.scb_register.
 -- Serves every own-data indicator (action plan AP2a, AP1; Agenda 2030 target 8.3, proxy).
 create or replace view core.enterprises as
@@ -30,7 +32,7 @@ final as (
                 when upper(trim(r.legal_form)) in ('I', 'IDEELL FÖRENING') then 'I'
                 when upper(trim(r.legal_form)) in ('S', 'STIFTELSE') then 'S'
                 when upper(trim(r.legal_form)) in ('AB', 'AKTIEBOLAG') then 'AB'
-                else nullif(upper(trim(r.legal_form)), '')
+                when trim(r.legal_form) <> '' then 'other'
             end,
             'unknown'
         ) as legal_form_code,
@@ -54,7 +56,7 @@ comment on column core.enterprises.municipality_code is 'Kommunkod of the munici
 comment on column core.enterprises.org_nr is 'Organisation number (ten digits).';
 comment on column core.enterprises.name is 'Name of the enterprise.';
 comment on column core.enterprises.legal_form is 'Legal form as delivered (EK, I, S, AB ...).';
-comment on column core.enterprises.legal_form_code is 'Legal form code: Bolagsverket''s, else SCB JurForm mapped, else the register''s text mapped; unknown when none.';
+comment on column core.enterprises.legal_form_code is 'Legal form code: Bolagsverket''s, else SCB JurForm mapped, else the register''s text mapped (EK, I, S, AB, other); unknown when none.';
 comment on column core.enterprises.is_wise is 'Meets Tillväxtverket''s four criteria for a work-integrating social enterprise.';
 comment on column core.enterprises.criteria_assessed_on is 'Date the criteria were assessed.';
 comment on column core.enterprises.valid_from is 'Start of activity (start_date in the register).';

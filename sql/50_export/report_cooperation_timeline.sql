@@ -6,9 +6,11 @@
 -- published indicator (indicators.cooperation_status: primary C for 1-4 persons and for the outcomes
 -- of 1-4 persons who left, secondary D so no hidden figure can be worked out from the totals over
 -- the years or from the indicators); a person-based figure without a decision is hidden (fails
--- closed). Suppressed values are blank, with suppressed_reason in Swedish.
+-- closed). Suppressed values are blank, with suppressed_reason in Swedish. Delivered text (the
+-- enterprise's name, descriptions, titles, arrangers, ids) passes through export.public_text: text
+-- holding a pseudonymised personal identity number is not shown.
 -- Grain: as indicators.cooperation_timeline. Sources: indicators.cooperation_timeline,
--- indicators.cooperation_status, meta.parameters.
+-- indicators.cooperation_status, meta.parameters, export.public_text.
 -- Action plan AP3 (cooperation, IOP); Agenda 2030 target 17.17 (proxy).
 -- column comments from indicators.cooperation_timeline
 create or replace view export.report_cooperation_timeline as
@@ -28,15 +30,17 @@ final as (
     select
         d.municipality_code,
         d.org_nr,
-        d.enterprise_name,
+        export.public_text(d.enterprise_name, 'enskild näringsidkare') as enterprise_name,
         d.cooperation_started,
-        d.event_id,
+        export.public_text(d.event_id, null) as event_id,
         d.event_date,
         d.year,
         d.period,
         d.event_type,
         d.event_kind,
-        d.description,
+        export.public_text(d.description, case when d.event_type = 'support_activity' then 'enskild näringsidkare'
+                                               else 'texten innehåller personuppgifter och visas inte' end)
+            as description,
         d.end_date,
         case when d.conf_status = 'F' then d.value end as value,
         d.unit,

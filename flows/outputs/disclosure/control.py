@@ -143,8 +143,9 @@ def audit_published(con: duckdb.DuckDBPyConnection) -> AuditResult:
 def describe_audit(result: AuditResult, loss: list[tuple]) -> str:
     """The audit in a few lines: what was checked, how narrow it got, what was suppressed."""
     s = result.summary
-    lines = [f"disclosure audit {'passed' if result.passed else 'FAILED'}: {s.cells} cells, {s.checked} suppressed "
-             f"cells checked ({s.primary} primary, {s.secondary} secondary), {s.lps_solved} linear programs in "
+    lines = [f"disclosure audit {'passed' if result.passed else 'FAILED'}: {s.cells} cells in the model (the published "
+             f"ones and the named enterprise's unpublished parts), {s.checked} suppressed cells checked "
+             f"({s.primary} primary, {s.secondary} secondary), {s.lps_solved} linear programs in "
              f"{s.solver_seconds:.1f} s",
              f"narrowest interval of a primary cell: {s.narrowest_key or 'none'}"
              + (f" (width {s.narrowest_relative_width:.2f} of its value)" if math.isfinite(

@@ -110,6 +110,8 @@ def build_published(con: duckdb.DuckDBPyConnection, rules: Rules) -> Published:
 
 
 def model_published(cells: pd.DataFrame, timeline: pd.DataFrame, named: pd.DataFrame, rules: Rules) -> Published:
+    """The model from the three frames (``read_cells``, ``read_timeline``, ``read_named_parts``): the
+    indicator cells first (in their order), then the timeline's, then the internal cells."""
     builder = _Builder()
     cells = cells.reset_index(drop=True)
     timeline = timeline.reset_index(drop=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.outputs.browser import Browser, BrowserError
+from flows.outputs.identity_guard import IdentityInOutputError, check_text
 from flows.outputs.query import open_read_only
 from flows.outputs.report.appendix import (
     agenda_section,
@@ -98,16 +99,17 @@ def _render_job(layer: ExportLayer, source: dict, job: ReportJob) -> tuple[str, 
 
 
 def stage_reports(published: Path, reports_root: Path, jobs: list[ReportJob], run_id: str,
-                  chromium: str | None = AUTO) -> dict[str, StagedReport | ReportError | OSError]:
+                  chromium: str | None = AUTO) -> dict[str, StagedReport | ReportError | IdentityInOutputError | OSError]:
     """Write the pages of ``jobs`` (and, with Chromium, their PDFs) beside their final names.
 
     The database is opened once and each export view read once for all jobs; every PDF is printed
     by one Chromium (``print_pages``). Returns, per job's code, the staged report or the error that
-    kept its page from being written. ``chromium`` is a path, ``AUTO`` (find an installed one) or
-    None (no PDF wanted); a PDF that cannot be printed is the report's ``pdf_problem`` and an older
-    PDF is never removed for it.
+    kept its page from being written (a page that would show a personal identity number or a
+    pseudonym is not written: ``IdentityInOutputError``). ``chromium`` is a path, ``AUTO`` (find
+    an installed one) or None (no PDF wanted); a PDF that cannot be printed is the report's
+    ``pdf_problem`` and an older PDF is never removed for it.
     """
-    results: dict[str, StagedReport | ReportError | OSError] = {}
+    results: dict[str, StagedReport | ReportError | IdentityInOutputError | OSError] = {}
     pages: dict[str, Path] = {}
     con = open_read_only(Path(published))
     try:
@@ -116,9 +118,10 @@ def stage_reports(published: Path, reports_root: Path, jobs: list[ReportJob], ru
             try:
                 html, year = _render_job(layer, source, job)
                 html_path = report_path(reports_root, job.code, year)
+                check_text(str(html_path), html)
                 staged_html = staged_path(html_path, run_id)
                 _write_text(staged_html, html)
-            except (ReportError, OSError) as exc:
+            except (ReportError, IdentityInOutputError, OSError) as exc:
                 results[job.code] = exc
                 continue
             pages[job.code] = html_path
@@ -165,10 +168,11 @@ def print_pages(pages: list[Path], run_id: str, chromium: str | None) -> dict[Pa
 
 def stage_report(published: Path, reports_root: Path, municipality_code: str, run_id: str,
                  year: int | None = None, chromium: str | None = AUTO) -> StagedReport:
-    """Write one municipality's page (and, with Chromium, its PDF) beside their final names."""
+    """Write one municipality's page (and, with Chromium, its PDF) beside their final names (a page
+    that would show a personal identity number or a pseudonym: ``IdentityInOutputError``)."""
     result = stage_reports(published, reports_root, [ReportJob(municipality_code, year)], run_id, chromium)
     outcome = result[municipality_code]
-    if isinstance(outcome, (ReportError, OSError)):
+    if isinstance(outcome, (ReportError, IdentityInOutputError, OSError)):
         raise outcome
     return outcome
 
