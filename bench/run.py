@@ -453,7 +453,8 @@ def scale_section(r: dict, reference: dict | None = None, title: str = "") -> st
         e = s["e_large_delivery"]
         lines.append(f"| a {e['bytes'] / 2**30:.2f} GiB delivery read within {TARGETS['rss_mb']:,} MB | "
                      f"{e['peak_rss_mb']:,} MB, {e['wall_s']:.0f} s | {_mark(e['peak_rss_mb'] <= TARGETS['rss_mb'])} |")
-    if reference is not None and "a_full_rebuild" in s and "a_full_rebuild" in reference["steps"]:
+    if reference is not None and s.get("a_full_rebuild", {}).get("us_per_row") \
+            and reference["steps"].get("a_full_rebuild", {}).get("us_per_row"):
         mine, theirs = s["a_full_rebuild"]["us_per_row"], reference["steps"]["a_full_rebuild"]["us_per_row"]
         drift = mine / theirs - 1
         lines.append(f"| cost per row of (a) within {TARGETS['per_row_drift']:.0%} of scale `{reference['scale']}` | "
