@@ -271,13 +271,14 @@ GRANT_TYPES = ("association_grant", "start_grant", "project_grant", "operating_g
 
 
 def write_large_delivery(workspace: Path, target_bytes: int = 1 << 30, seed: int = 42, log=print) -> Path:
-    """One grants delivery of about ``target_bytes`` (default 1 GiB, the file limit) from one
+    """One grants delivery of at most ``target_bytes`` and less than 16 MB short of it (default
+    1 GiB, the file limit ``[intake] max_file_bytes``, which a larger file would exceed) from one
     municipality, in its canonical-sv layout, with a few rows that must be quarantined: a key repeated
     far apart, an impossible date, a negative amount. Written once, in blocks, then reused."""
     from flows.common.synthetic import SYNTHETIC_COLUMN, SYNTHETIC_VALUE
 
     target = workspace / "large" / LARGE_CODE / "grants" / LARGE_NAME
-    if target.is_file() and target.stat().st_size >= target_bytes:
+    if target.is_file() and target_bytes - (16 << 20) <= target.stat().st_size <= target_bytes:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng([seed, 1 << 30])
@@ -287,9 +288,14 @@ def write_large_delivery(workspace: Path, target_bytes: int = 1 << 30, seed: int
     partial = target.with_name(target.name + ".partial")
     written, number, block = 0, 0, 500_000
     log(f"bench: a grants delivery of {target_bytes / 2**30:.1f} GiB ({target})")
+    last = (f"BIG-{LARGE_CODE}-{1:09d};{LARGE_CODE};{orgnrs[0]};2025-06-30;1 000,00;other;"
+            f"{SYNTHETIC_VALUE}\r\n").encode("cp1252")  # the second row's key again, at the end
+    room = target_bytes - len(last)
     with open(partial, "wb") as out:
-        out.write((";".join(header) + "\r\n").encode("cp1252"))
-        while written < target_bytes:
+        head = (";".join(header) + "\r\n").encode("cp1252")
+        out.write(head)
+        written = len(head)
+        while written < room:
             ids = np.char.add(f"BIG-{LARGE_CODE}-", np.char.zfill((number + np.arange(block)).astype(str), 9))
             days = pa.array(epoch + rng.integers(0, 3650, block).astype(np.int32), pa.date32())
             cents = rng.integers(100_00, 2_000_000_00, block)
@@ -306,11 +312,16 @@ def write_large_delivery(workspace: Path, target_bytes: int = 1 << 30, seed: int
                 columns[4] = pc.if_else(pa.array(np.arange(block) == 13), pa.scalar("-500,00"), columns[4])
             lines = pc.binary_join_element_wise(*columns, ";")
             data = ("\r\n".join(lines.to_pylist()) + "\r\n").encode("cp1252")
+            full = written + len(data) > room
+            if full:  # the last block: whole lines up to the limit
+                cut = data.rfind(b"\r\n", 0, room - written)
+                data = data[:cut + 2] if cut >= 0 else b""
             out.write(data)
             written += len(data)
             number += block
-        out.write((f"BIG-{LARGE_CODE}-{1:09d};{LARGE_CODE};{orgnrs[0]};2025-06-30;1 000,00;other;"
-                   f"{SYNTHETIC_VALUE}\r\n").encode("cp1252"))  # the second row's key again, at the end
+            if full:
+                break
+        out.write(last)
     partial.replace(target)
     return target
 
