@@ -17,7 +17,7 @@ from flows import pipeline
 from flows.common.runlock import run_lock
 from flows.config import Settings, load_config
 from flows.intake import deliveries
-from flows.intake.units import process_unit
+from flows.intake.worker import process_unit
 from flows.outputs.notify import notify_webhook
 from flows.warehouse.database import use_resources
 

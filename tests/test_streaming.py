@@ -2,7 +2,7 @@
 
 ``csv_stream.read_pieces`` must give, piece by piece, exactly the table ``formats.read_table`` gives
 (every encoding, delimiter, line end, title rows, blank rows, ragged rows, quotes, or the same
-refusal); and ``units.process_unit`` must load, quarantine (file, row, rule, reason, delivered row)
+refusal); and ``worker.process_unit`` must load, quarantine (file, row, rule, reason, delivered row)
 and count a file read in pieces exactly as it does a file read whole: the key rule over the whole
 file, and a file refused half-way leaving nothing. Small files are made to stream by lowering the
 threshold; the 1 GiB case is measured by the bench (``bench/README.md``, step e).
@@ -29,7 +29,7 @@ from flows.intake.deliveries import (
     file_id_for,
 )
 from flows.intake.formats import read_pieces, read_table
-from flows.intake.units import process_unit
+from flows.intake.worker import process_unit
 
 KEY = b"test-key-not-a-secret"
 HEADER = ["grant_id", "municipality_code", "org_nr", "decision_date", "amount_sek", "grant_type"]

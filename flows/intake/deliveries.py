@@ -6,7 +6,7 @@ into canonical columns (a file that cannot be used at all is rejected with a rea
 dropped silently: every row read ends up loaded or quarantined, and every file has a meta.files
 record.
 
-The work is cut per municipality (a ``Unit``): ``units.process_unit`` reads that municipality's new
+The work is cut per municipality (a ``Unit``): ``worker.process_unit`` reads that municipality's new
 files, validates them with Great Expectations in batches of at most ``chunk_rows`` rows (one batch per
 dataset and chunk; a batch's files are told apart by ``_file_id``, so every rule still applies per
 file), and writes the rows that passed as Parquet partitions (``<partitions>/<dataset>/<code>-<n>.parquet``)
@@ -311,18 +311,17 @@ def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 
 # --- running the units ------------------------------------------------------------------------------
 
-def run_inline(units: list[Unit], options: UnitOptions) -> list[UnitResult]:
-    from flows.intake.units import process_unit
+UnitWork = Callable[[Unit, UnitOptions], UnitResult]  # what runs one unit (``worker.process_unit``)
 
+
+def run_inline(units: list[Unit], options: UnitOptions, process_unit: UnitWork) -> list[UnitResult]:
     return [process_unit(unit, options) for unit in units]
 
 
-def process_pool_mapper(workers: int) -> Mapper:
+def process_pool_mapper(workers: int, process_unit: UnitWork) -> Mapper:
     """Run units in ``workers`` fresh worker processes, largest first (results in unit order)."""
 
     def run(units: list[Unit], options: UnitOptions) -> list[UnitResult]:
-        from flows.intake.units import process_unit
-
         order = sorted(range(len(units)), key=lambda i: -units[i].size_bytes)
         results: list[UnitResult | None] = [None] * len(units)
         # spawn, not fork: the flow process runs Prefect's threads and event loop.
@@ -335,7 +334,7 @@ def process_pool_mapper(workers: int) -> Mapper:
     return run
 
 
-def default_mapper(settings: Settings, units: list[Unit]) -> Mapper:
+def default_mapper(settings: Settings, units: list[Unit], process_unit: UnitWork) -> Mapper:
     """In-process for small runs (a nightly's few files), worker processes for big ones.
 
     On one machine the municipalities are packed into one unit per worker first: Great
@@ -347,8 +346,8 @@ def default_mapper(settings: Settings, units: list[Unit]) -> Mapper:
     size_mb = sum(u.size_bytes for u in units) / 1e6
     files = sum(len(u.files) for u in units)
     if runner.workers <= 1 or len(units) <= 1 or (size_mb < runner.inline_below_mb and files < 200):
-        return lambda units, options: run_inline([pack(units, 1)[0]], options) if units else []
-    pool = process_pool_mapper(runner.workers)
+        return lambda units, options: run_inline([pack(units, 1)[0]], options, process_unit) if units else []
+    pool = process_pool_mapper(runner.workers, process_unit)
     return lambda units, options: pool(pack(units, runner.workers), options)
 
 
@@ -373,10 +372,10 @@ def pack(units: list[Unit], bins: int) -> list[Unit]:
     return [p for p in packed if p.files]
 
 
-def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | None,
+def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | None, process_unit: UnitWork,
                     mapper: Mapper | None = None, feeds: Sequence[FeedDelivery] = ()) -> Intake:
     """Plan the new deliveries (inbox and landed ``feeds``), then read and validate them unit by unit
-    (in parallel).
+    (``process_unit``, in parallel; or as ``mapper`` runs them).
 
     The validated rows go to Parquet partitions under ``[runner] partitions_dir``; the returned
     ``Intake`` holds the file records, quarantine and validation results per dataset.
@@ -393,7 +392,7 @@ def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | N
                           last_year=settings.thresholds.last_year, partitions_dir=str(root),
                           chunk_rows=settings.runner.chunk_rows, allow_synthetic=settings.is_demo,
                           profile_dirs=tuple(str(d) for d in settings.profile_dirs), limits=read_limits(settings))
-    run = mapper or default_mapper(settings, result.units)
+    run = mapper or default_mapper(settings, result.units, process_unit)
     merge(result, run(result.units, options))
     return result
 

@@ -11,7 +11,7 @@ every rule still applies per file) and written as one Parquet partition
 (``<partitions>/<dataset>/<unit>-<n>.parquet``). Only quarantined rows get the delivered row as JSON.
 
 A file above ``csv_stream.STREAM_ABOVE_BYTES`` arrives in pieces and is never held whole
-(``streamed.process_streamed``).
+(``streamed.process_streamed``); ``worker.process_unit`` runs a unit through both.
 """
 
 from __future__ import annotations
@@ -33,14 +33,12 @@ from flows.intake.deliveries import (
     Unit,
     UnitOptions,
     UnitResult,
-    concat,
     covered_period,
     describe_format,
     rejected,
 )
 from flows.intake.profiles import DEFAULT_PROFILE_DIR, Profile, get_profile
 from flows.intake.table import ROW_NUMBER, RawTable
-from flows.quality.validate import QUARANTINE_COLUMNS, RESULT_COLUMNS
 
 
 @dataclass
@@ -249,49 +247,3 @@ def count_rows(records: list[FileRecord], good: pd.DataFrame, quarantine: pd.Dat
         if record.status == "loaded":
             record.rows_loaded += int(loaded.get(record.file_id, 0))
             record.rows_quarantined += int(bad_rows.get(record.file_id, 0))
-
-
-def process_unit(unit: Unit, options: UnitOptions) -> UnitResult:
-    """Read, validate and write one municipality's (or one worker's) new files."""
-    from flows.intake.formats import read_pieces
-    from flows.intake.streamed import process_streamed
-
-    work = UnitWork(unit, options)
-    current: str | None = None
-    for item in sorted(unit.files, key=lambda f: (f.dataset, f.record.path)):
-        if item.dataset != current:
-            work.flush()
-            current = item.dataset
-        work.out.records.append(item.record)
-        started = time.process_time()
-        try:
-            profile = work.profile(item.profile_name)
-            pieces = read_pieces(Path(item.path), sheet=profile.file.sheet, limits=options.limits,
-                                 piece_rows=options.chunk_rows)
-            first = next(pieces, None)
-        except InboxError as exc:
-            work.reject(item, exc)
-            work.out.cpu_seconds["read"] += time.process_time() - started
-            continue
-        work.out.cpu_seconds["read"] += time.process_time() - started
-        following = next(pieces, None) if first is not None else None
-        if following is None:  # the whole file in one piece
-            work.add(_Piece(item, first, profile))
-            continue
-        work.flush()
-        process_streamed(work, item, profile, [first, following], pieces)
-    work.flush()
-    out = work.out
-    out.quarantine = {k: concat(v, QUARANTINE_COLUMNS) for k, v in out.quarantine.items()}
-    out.results = {k: merge_results(concat(v, RESULT_COLUMNS)) for k, v in out.results.items()}
-    return out
-
-
-def merge_results(results: pd.DataFrame) -> pd.DataFrame:
-    """One result per file and rule: a file read in pieces was validated piece by piece."""
-    keys = ["file_id", "dataset", "rule", "expectation", "column"]
-    if results.empty or not results.duplicated(keys).any():
-        return results
-    merged = results.groupby(keys, sort=False, dropna=False)[["element_count", "unexpected_count"]].sum().reset_index()
-    merged["success"] = merged["unexpected_count"] == 0
-    return merged[RESULT_COLUMNS]
