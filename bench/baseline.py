@@ -106,7 +106,7 @@ def load_inbox(con: duckdb.DuckDBPyConnection, settings) -> int:
             "select column_name from duckdb_columns() where table_name = 'delivered'").fetchall()}
         code_expr = "split_part(replace(filename, '\\', '/'), '/', -3)"
         selects = []
-        for column in contract.columns:
+        for column in contract.delivered_columns:  # the derived ones are computed below
             source = next((delivered[header_key(h)] for h in profile.headers_for(column.name)
                            if header_key(h) in delivered), None)
             if column.name in profile.absent:

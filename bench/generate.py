@@ -7,8 +7,9 @@ Scales (``--scale``):
 - ``county``: 12 municipalities x 10 years (2016-2025), the demo registers at scale 6.8 (~500
   enterprises), ~8 M supplier-ledger postings in monthly CSV files (~0.9 GB) in five publisher
   layouts, and a Bolagsverket-format bulk file of ~2 M lines.
-- ``county:F`` (e.g. ``county:0.25``): the county preset with the ledger and the bulk file scaled by F
-  (registers and years unchanged), for runs that must fit a shorter time.
+- ``county:F`` (e.g. ``county:0.25``, ``county:3``): the county preset with the ledger and the bulk file
+  scaled by F (registers and years unchanged): a shorter run, or a larger one (``county:3``, 24 M
+  postings, shows how the cost per row holds up).
 
 Everything is synthetic and deterministic for the seed, written under ``bench/data/<name>/``
 (gitignored, never committed)::
@@ -16,6 +17,7 @@ Everything is synthetic and deterministic for the seed, written under ``bench/da
     config/pipeline.toml   the pipeline config of the workspace (paths below, years of the preset)
     inbox/                 every delivery up to the month before the last one
     pending/               the last month's ledger file of every municipality (the "new month")
+    large/                 one grants delivery of about 1 GiB (written when bench step e first needs it)
     snapshots/             Kolada/SCB recorded responses and the two bulk zips
     generated.json         what was generated (reused when the parameters are the same)
 
@@ -78,8 +80,8 @@ def preset(scale: str) -> Preset:
         return Preset("county", 2016, 2025, 6.8, 8_000_000, 2_000_000)
     if text.startswith("county:"):
         factor = float(text.split(":", 1)[1])
-        if not 0 < factor <= 1:
-            raise ValueError(f"county:F needs 0 < F <= 1, got {factor}")
+        if not 0 < factor <= 10:
+            raise ValueError(f"county:F needs 0 < F <= 10, got {factor}")
         return Preset(f"county-{factor:g}", 2016, 2025, 6.8, round(8_000_000 * factor),
                       round(2_000_000 * factor))
     raise ValueError(f"unknown scale {scale!r}: use 1, county or county:F")
@@ -259,6 +261,69 @@ def write_ledger_csv(table: pa.Table, path: Path, profile_name: str) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return len(data)
+
+
+# --- one delivery at the file limit ----------------------------------------------------------------
+
+LARGE_CODE = "1882"  # delivers its registers as Swedish Excel CSV (canonical-sv: cp1252, ';', CRLF)
+LARGE_NAME = "bidrag_2016-2025.csv"
+GRANT_TYPES = ("association_grant", "start_grant", "project_grant", "operating_grant", "other")
+
+
+def write_large_delivery(workspace: Path, target_bytes: int = 1 << 30, seed: int = 42, log=print) -> Path:
+    """One grants delivery of at most ``target_bytes`` and less than 16 MB short of it (default
+    1 GiB, the file limit ``[intake] max_file_bytes``, which a larger file would exceed) from one
+    municipality, in its canonical-sv layout, with a few rows that must be quarantined: a key repeated
+    far apart, an impossible date, a negative amount. Written once, in blocks, then reused."""
+    from flows.common.synthetic import SYNTHETIC_COLUMN, SYNTHETIC_VALUE
+
+    target = workspace / "large" / LARGE_CODE / "grants" / LARGE_NAME
+    if target.is_file() and target_bytes - (16 << 20) <= target.stat().st_size <= target_bytes:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng([seed, 1 << 30])
+    orgnrs = np.array(_orgnrs(rng, 5000, 8, set()), dtype=object)
+    epoch = (date(2016, 1, 1) - date(1970, 1, 1)).days
+    header = ["grant_id", "municipality_code", "org_nr", "decision_date", "amount_sek", "grant_type", SYNTHETIC_COLUMN]
+    partial = target.with_name(target.name + ".partial")
+    written, number, block = 0, 0, 500_000
+    log(f"bench: a grants delivery of {target_bytes / 2**30:.1f} GiB ({target})")
+    last = (f"BIG-{LARGE_CODE}-{1:09d};{LARGE_CODE};{orgnrs[0]};2025-06-30;1 000,00;other;"
+            f"{SYNTHETIC_VALUE}\r\n").encode("cp1252")  # the second row's key again, at the end
+    room = target_bytes - len(last)
+    with open(partial, "wb") as out:
+        head = (";".join(header) + "\r\n").encode("cp1252")
+        out.write(head)
+        written = len(head)
+        while written < room:
+            ids = np.char.add(f"BIG-{LARGE_CODE}-", np.char.zfill((number + np.arange(block)).astype(str), 9))
+            days = pa.array(epoch + rng.integers(0, 3650, block).astype(np.int32), pa.date32())
+            cents = rng.integers(100_00, 2_000_000_00, block)
+            amounts = [f"{c / 100:,.2f}".replace(",", " ").replace(".", ",") for c in cents.tolist()]
+            columns = [pa.array(ids.astype(object), pa.string()), pa.array([LARGE_CODE] * block, pa.string()),
+                       pa.array(orgnrs[rng.integers(0, len(orgnrs), block)], pa.string()),
+                       pc.strftime(days, format="%Y-%m-%d"), pa.array(amounts, pa.string()),
+                       pa.array(np.array(GRANT_TYPES, dtype=object)[rng.integers(0, len(GRANT_TYPES), block)],
+                                pa.string()),
+                       pa.array([SYNTHETIC_VALUE] * block, pa.string())]
+            if number == 0:  # the rows that must be quarantined
+                columns[0] = pc.if_else(pa.array(np.arange(block) == 7), pa.scalar(ids[1]), columns[0])
+                columns[3] = pc.if_else(pa.array(np.arange(block) == 11), pa.scalar("2024-02-30"), columns[3])
+                columns[4] = pc.if_else(pa.array(np.arange(block) == 13), pa.scalar("-500,00"), columns[4])
+            lines = pc.binary_join_element_wise(*columns, ";")
+            data = ("\r\n".join(lines.to_pylist()) + "\r\n").encode("cp1252")
+            full = written + len(data) > room
+            if full:  # the last block: whole lines up to the limit
+                cut = data.rfind(b"\r\n", 0, room - written)
+                data = data[:cut + 2] if cut >= 0 else b""
+            out.write(data)
+            written += len(data)
+            number += block
+            if full:
+                break
+        out.write(last)
+    partial.replace(target)
+    return target
 
 
 # --- the whole workspace ------------------------------------------------------------------------

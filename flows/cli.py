@@ -25,7 +25,11 @@ def _config_path(args) -> Path:
 
 
 def _settings(args) -> Settings:
-    return load_config(_config_path(args))
+    from flows.warehouse.database import use_resources
+
+    settings = load_config(_config_path(args))
+    use_resources(settings)  # DuckDB's memory and threads as configured, in every command
+    return settings
 
 
 def _prepare_prefect_env() -> None:

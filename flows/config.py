@@ -227,6 +227,12 @@ class IntakeSettings(StrictModel):
 
 class WarehouseSettings(StrictModel):
     keep_generations: int = Field(7, ge=2, le=1000, description="published databases kept for `socek restore`")
+    # DuckDB's resources in every connection socek opens: beyond memory_limit it spills to
+    # temp_directory (relative: beside the published database) instead of growing.
+    memory_limit: str = Field("600MB", pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$",
+                              description="DuckDB memory_limit, e.g. 600MB or 2GB")
+    threads: int = Field(2, ge=1, le=256, description="DuckDB threads")
+    temp_directory: Path = Path(".duckdb-tmp")
 
 
 class ReportSettings(StrictModel):
@@ -252,7 +258,7 @@ class Runner(StrictModel):
     kind: Literal["default", "dask"] = "default"
     dask_address: str = ""
     workers: int = Field(2, ge=1, le=256)
-    chunk_rows: int = Field(400_000, ge=1_000, description="rows per validation batch (bounds worker memory)")
+    chunk_rows: int = Field(100_000, ge=1_000, description="rows per validation batch and per piece of a large file (bounds worker memory)")
     inline_below_mb: float = Field(32.0, ge=0, description="new deliveries smaller than this run in-process")
     partitions_dir: Path = Path("warehouse/partitions")
 

@@ -17,7 +17,9 @@ from flows import pipeline
 from flows.common.runlock import run_lock
 from flows.config import Settings, load_config
 from flows.intake import deliveries
+from flows.intake.worker import process_unit
 from flows.outputs.notify import notify_webhook
+from flows.warehouse.database import use_resources
 
 
 @task(name="intake", cache_policy=NO_CACHE)
@@ -36,7 +38,7 @@ def collect_task(settings: Settings, run: pipeline.RunState, result):
 
 @task(name="read-and-validate-municipality", cache_policy=NO_CACHE)
 def unit_task(unit: deliveries.Unit, options: deliveries.UnitOptions) -> deliveries.UnitResult:
-    return deliveries.process_unit(unit, options)
+    return process_unit(unit, options)
 
 
 @flow(name="intake-on-dask", log_prints=True)
@@ -158,6 +160,7 @@ def nightly(config_path: str = "config/pipeline.toml", mode: str | None = None,
             full_rebuild: bool = False, today: date | None = None) -> dict:
     """Build, validate, publish and export the socek warehouse once."""
     settings = load_config(config_path)
+    use_resources(settings)  # DuckDB's memory and threads as configured ([warehouse])
     # `socek run` holds the lock already (re-entrant); runs started by `socek serve` take it here.
     with run_lock(settings.path("lock")):
         run = pipeline.new_run(settings, mode=mode, today=today)

@@ -32,6 +32,7 @@ from flows.intake import deliveries, feeds, holdback
 from flows.intake.deliveries import Intake, Mapper
 from flows.intake.pseudonymise import load_hash_key
 from flows.intake.validation_report import add_disclosure_audit, write_validation_report
+from flows.intake.worker import process_unit
 from flows.outputs import build_outputs
 from flows.outputs.build_outputs import BuildOutputs
 from flows.outputs.delivery import ExportError, ensure_writable_folder
@@ -120,7 +121,8 @@ def intake(settings: Settings, run: RunState, mapper: Mapper | None = None) -> I
         known = known.iloc[0:0]
     pulled = feeds.fetch_feeds(settings, run.today)  # municipal feeds: land what changed (warnings, never raises)
     run.warnings.extend(pulled.warnings)
-    result = deliveries.read_deliveries(settings, known, load_hash_key(settings.path("secrets")), mapper=mapper,
+    result = deliveries.read_deliveries(settings, known, load_hash_key(settings.path("secrets")), process_unit,
+                                        mapper=mapper,
                                         feeds=feeds.feed_deliveries(settings, run.warnings.append))
     for part, seconds in result.cpu_seconds.items():
         run.timings[f"intake_{part}_cpu"] = seconds

@@ -275,20 +275,34 @@ def test_no_pdf_without_chromium(published, tmp_path, monkeypatch):
     assert not list(tmp_path.rglob("*.pdf")) and not list(tmp_path.rglob("*.partial"))
 
 
-def test_the_pdf_is_printed_from_a_file_named_html(published, tmp_path, monkeypatch):
+def test_the_pdf_is_printed_from_the_pages_html(published, tmp_path, monkeypatch):
     """Chromium renders a file by its name: a staged page (``…html.staged-<run>``) would be printed as
-    its source text. Whatever the staging name, Chromium gets a ``.html`` file."""
-    printed = []
+    its source text. Chromium is handed the page's HTML itself; one browser prints every page."""
+    printed, browsers = [], []
 
-    def fake_print(html_path, pdf_path, chromium):
-        printed.append(Path(html_path))
-        pdf_path.write_bytes(b"%PDF-1.4 fake")
-        return pdf_path
+    class FakeBrowser:
+        def __init__(self, binary):
+            browsers.append(binary)
 
-    monkeypatch.setattr(report_write, "print_pdf", fake_print)
-    staged = report_write.stage_report(published, tmp_path, "1880", "20261130T010000Z-abcdef", chromium="/bin/true")
-    assert staged.pdf_problem is None and [p.suffix for p in printed] == [".html"]
-    assert not printed[0].exists()  # the printable copy is gone again
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+        def print_pdf(self, html, pdf_path, timeout):
+            printed.append(html)
+            pdf_path.write_bytes(b"%PDF-1.4 fake")
+            return pdf_path
+
+    monkeypatch.setattr(report_write, "Browser", FakeBrowser)
+    jobs = [report_write.ReportJob("1880"), report_write.ReportJob("1814")]
+    staged = report_write.stage_reports(published, tmp_path, jobs, "20261130T010000Z-abcdef", chromium="/bin/true")
+    assert browsers == ["/bin/true"] and len(printed) == 2
+    for job, html in zip(jobs, printed):
+        report = staged[job.code]
+        assert report.pdf_problem is None and report.pdf_path == report.html_path.with_suffix(".pdf")
+        assert html.startswith("<!DOCTYPE html>") and html == report.outputs[0].staged.read_text(encoding="utf-8")
 
 
 def test_socek_report_command(published, tmp_path):

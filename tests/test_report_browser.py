@@ -175,8 +175,8 @@ def test_pdf_is_printed_beside_the_html(chromium, tmp_path):
     data = result.pdf_path.read_bytes()
     assert data.startswith(b"%PDF-") and len(data) > 20_000
     assert not list(tmp_path.rglob("*.partial"))
-    # Chromium printed the page, not its source text: the PDF carries the page's <title> (a page
-    # printed from a file not named .html comes out as plain text titled with the file name)
+    # Chromium printed the page, not its source text: the PDF carries the page's <title> (a staged
+    # page loaded by its file name would come out as plain text titled with the file name)
     title = re.search(r"<title>(.*?)</title>", result.html_path.read_text(encoding="utf-8")).group(1)
     assert b"/Title <FEFF" + title.encode("utf-16-be").hex().upper().encode() + b">" in data
     assert not list(tmp_path.rglob(".print-*")) and not list(tmp_path.rglob("*.staged-*"))

@@ -91,6 +91,14 @@ class CanonicalTable:
     parts: tuple[Path, ...]
     unmapped_columns: tuple[str, ...]  # delivered columns no canonical column was read from
     synthetic: bool = False  # the file carries the demo's marker column (flows.common.synthetic)
+    # With ``to_canonical(originals=False)``: the delivered cells (scrubbed) and header names, from
+    # which ``originals`` makes ``_original`` for the rows that need it (the quarantined ones).
+    delivered: pd.DataFrame | None = None
+    headers: tuple[str, ...] = ()
+
+    def originals(self, positions) -> pd.Series:
+        """``_original`` of the rows at ``positions`` (of ``frame``) when it was not made for every row."""
+        return _original(self.delivered.iloc[positions], list(self.headers))
 
 
 def read_delivery(
@@ -112,14 +120,23 @@ def read_delivery(
     """
     chosen = profile if isinstance(profile, Profile) else get_profile(profile, profiles_dir)
     raw = read_table(Path(path), sheet=chosen.file.sheet, limits=limits or ReadLimits())
+    return map_delivery(raw, chosen, dataset, municipality_code, hash_key, allow_synthetic=allow_synthetic)
+
+
+def map_delivery(raw: RawTable, profile: Profile, dataset: str, municipality_code: str, hash_key: bytes | None,
+                 *, allow_synthetic: bool = False, originals: bool = True) -> CanonicalTable:
+    """``to_canonical`` for delivered rows (a file, a piece of one, or files sharing one layout): a
+    file marked synthetic is refused unless ``allow_synthetic``; an ``InboxError`` carries
+    ``rows_read`` and ``synthetic``."""
     synthetic = any(is_marker_header(header) for header in raw.headers)
     try:
         if synthetic and not allow_synthetic:
             raise SyntheticDataError(
-                f"{path}: the file is marked as synthetic demo data (column {SYNTHETIC_COLUMN!r} = "
+                f"{raw.path}: the file is marked as synthetic demo data (column {SYNTHETIC_COLUMN!r} = "
                 f"{SYNTHETIC_VALUE!r}, written by `socek demo-data`); a production warehouse never loads "
                 "it. Remove it from the inbox; the demo has its own configuration (config/demo.toml)")
-        table = to_canonical(raw, chosen, dataset, municipality_code=municipality_code, hash_key=hash_key)
+        table = to_canonical(raw, profile, dataset, municipality_code=municipality_code, hash_key=hash_key,
+                             originals=originals)
     except InboxError as exc:
         exc.rows_read, exc.synthetic = len(raw.frame), synthetic
         raise
@@ -127,7 +144,8 @@ def read_delivery(
 
 
 def to_canonical(
-    raw: RawTable, profile: Profile, dataset: str, *, municipality_code: str, hash_key: bytes | None
+    raw: RawTable, profile: Profile, dataset: str, *, municipality_code: str, hash_key: bytes | None,
+    originals: bool = True,
 ) -> CanonicalTable:
     """Map a raw table onto the canonical columns of ``dataset``, as normalised text.
 
@@ -150,6 +168,9 @@ def to_canonical(
       in any typed form, is replaced by ``pseudonymise(number, hash_key)`` first, so neither the
       canonical columns, ``_extra``, ``_original`` nor a message ever hold one in clear; with no
       key that is a ``MissingHashKeyError``.
+    - ``originals`` false: no ``_original`` column; the table keeps the delivered cells instead and
+      makes it for the rows asked (``CanonicalTable.originals``): the nightly intake needs it only
+      for quarantined rows, and making it for every row costs a fifth of reading a ledger.
     """
     contract = _contract(dataset, raw.path)
     if not profile.applies_to(dataset):
@@ -168,12 +189,14 @@ def to_canonical(
         frame[INTERNAL_ID] = delivered_ids.where(own_number, pd.NA).astype(TEXT_DTYPE)
     frame[ROW_NUMBER] = delivered[ROW_NUMBER]
     frame[EXTRA] = delivered[EXTRA]
-    frame[ORIGINAL] = _original(delivered, raw.headers)
+    if originals:
+        frame[ORIGINAL] = _original(delivered, raw.headers)
     return CanonicalTable(
         frame=frame, path=raw.path, dataset=dataset, profile_name=profile.name,
         municipality_code=municipality_code, format=raw.format, encoding=raw.encoding,
         delimiter=raw.delimiter, line_ending=raw.line_ending, skipped_blank_rows=raw.skipped_blank_rows,
         parts=raw.parts, unmapped_columns=tuple(h for h in raw.headers if h not in used),
+        delivered=None if originals else delivered, headers=tuple(raw.headers),
     )
 
 

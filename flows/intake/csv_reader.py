@@ -112,15 +112,16 @@ def _field_limit(limit: int) -> Iterator[None]:
 
 
 def _header_record(text: str, delimiter: str, path: Path, max_field_chars: int) -> tuple[int, list[str]]:
-    """The header record (below any title rows) and how many records stand before it."""
-    records: list[list[str]] = []
-    with _field_limit(max_field_chars):
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return header_record(lambda: io.StringIO(text, newline=""), delimiter, path, max_field_chars)
+
+
+def header_record(open_text, delimiter: str, path: Path, max_field_chars: int) -> tuple[int, list[str]]:
+    """The header record (below any title rows) of the text ``open_text()`` gives, and how many
+    records stand before it."""
+    with open_text() as stream, _field_limit(max_field_chars):
+        reader = csv.reader(stream, delimiter=delimiter)
         try:
-            for record in reader:
-                records.append(record)
-                if sum(1 for r in records if "".join(r).strip()) >= HEADER_SEARCH_ROWS:
-                    break
+            records = first_records(reader)
         except csv.Error as exc:
             raise _csv_problem(path, reader.line_num, exc, max_field_chars) from None
     try:
@@ -128,6 +129,19 @@ def _header_record(text: str, delimiter: str, path: Path, max_field_chars: int) 
     except ValueError:
         raise InboxError(f"{path}: the file has no header row") from None
     return index, records[index]
+
+
+def first_records(reader) -> list[list[str]]:
+    """Records up to the last of the first ``HEADER_SEARCH_ROWS`` non-blank ones (where a header is
+    looked for), blank ones included."""
+    records: list[list[str]] = []
+    filled = 0
+    for record in reader:
+        records.append(record)
+        filled += 1 if "".join(record).strip() else 0
+        if filled >= HEADER_SEARCH_ROWS:
+            break
+    return records
 
 
 def _csv_problem(path: Path, line: int, exc: csv.Error, max_field_chars: int) -> InboxError:
@@ -150,9 +164,7 @@ def _parse_fast(
     quotes (Arrow would accept a quote left open at the end), over-long cells or anything Arrow
     cannot parse. Both parsers give the same table for a regular file.
     """
-    if len(header) != len(header_fields) or not all(field.strip() for field in header_fields):
-        return None
-    if text.count('"') % 2:
+    if not regular_header(header_fields, header) or text.count('"') % 2:
         return None
     irregular: list[int] = []
 
@@ -160,38 +172,48 @@ def _parse_fast(
         irregular.append(1)
         return "skip"
 
-    names = [f"f{index}" for index in range(len(header))]
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
-                invalid_row_handler=note,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in names},
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
-            ),
-        )
+        table = pacsv.read_csv(pa.py_buffer(text.encode("utf-8")), **arrow_options(len(header), delimiter, note))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if irregular or table.num_rows == 0 or [table.column(n)[0].as_py() for n in names] != header_fields:
+    if irregular or not starts_with_header(table, header_fields) or too_long(table, max_field_chars):
         return None
-    if any(_longest(table.column(name)) > max_field_chars for name in names):
-        return None
-    return _arrow_frame(table.slice(1), header)
+    return arrow_frame(table.slice(1), header)
 
 
-def _longest(column: pa.ChunkedArray) -> int:
-    longest = pc.max(pc.utf8_length(column)).as_py()
-    return longest or 0
+def regular_header(header_fields: list[str], header: list[str]) -> bool:
+    """Every header field named, none dropped: a header the fast path can take."""
+    return len(header) == len(header_fields) and all(field.strip() for field in header_fields)
 
 
-def _arrow_frame(table: pa.Table, header: list[str]) -> pd.DataFrame:
-    """Arrow columns to a pandas frame of ``TEXT_DTYPE`` with row numbers and an empty ``_extra``."""
+def arrow_options(width: int, delimiter: str, on_invalid_row, **read_options) -> dict:
+    """Arrow's CSV options of the fast path: every field text, as delivered, in columns ``f0..``;
+    rows of another width (blank lines too) are handed to ``on_invalid_row``."""
+    names = [f"f{index}" for index in range(width)]
+    return {
+        "read_options": pacsv.ReadOptions(column_names=names, **read_options),
+        "parse_options": pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                                            invalid_row_handler=on_invalid_row),
+        "convert_options": pacsv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+    }
+
+
+def starts_with_header(table: pa.Table | pa.RecordBatch, header_fields: list[str]) -> bool:
+    """The first row Arrow read is the header the sniffer found (a sanity check of the fast path)."""
+    return table.num_rows > 0 and [table.column(i)[0].as_py() for i in range(table.num_columns)] == header_fields
+
+
+def too_long(table: pa.Table | pa.RecordBatch, max_field_chars: int) -> bool:
+    return any((pc.max(pc.utf8_length(table.column(i))).as_py() or 0) > max_field_chars
+               for i in range(table.num_columns))
+
+
+def arrow_frame(table: pa.Table, header: list[str], first_row: int = 1) -> pd.DataFrame:
+    """Arrow columns to a pandas frame of ``TEXT_DTYPE`` with row numbers (from ``first_row``) and an
+    empty ``_extra``."""
     frame = table.rename_columns(header).to_pandas(types_mapper=_text_type)
-    return with_row_info(frame, range(1, table.num_rows + 1), None)
+    return with_row_info(frame, range(first_row, first_row + table.num_rows), None)
 
 
 def _text_type(arrow_type: pa.DataType) -> pd.StringDtype | None:
@@ -212,20 +234,28 @@ def _parse_careful(text: str, delimiter: str, path: Path, max_field_chars: int) 
 
 
 def _csv_records(text: str, delimiter: str, path: Path, max_field_chars: int) -> list[list[str]]:
-    """All records. Strict parsing first, to catch a quote left open at the end of the file (which
-    would silently swallow every row after it); lenient parsing when the file only has stray quotes
-    inside cells, which spreadsheet programs read literally too."""
+    """All records (see ``csv_pass``)."""
+    return csv_pass(lambda: io.StringIO(text, newline=""), delimiter, path, max_field_chars, list)[1]
+
+
+def csv_pass(open_text, delimiter: str, path: Path, max_field_chars: int, consume) -> tuple[bool, object]:
+    """Run the csv module over the text ``open_text()`` gives and ``consume`` its records: strict
+    parsing first, to catch a quote left open at the end of the file (which would silently swallow
+    every row after it); lenient parsing when the file only has stray quotes inside cells, which
+    spreadsheet programs read literally too. Returns whether strict parsing passed, and what
+    ``consume`` made of the records."""
     with _field_limit(max_field_chars):
         for strict in (True, False):
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
-            try:
-                return list(reader)
-            except csv.Error as exc:
-                if "unexpected end of data" in str(exc):
-                    raise InboxError(
-                        f"{path}: a quote (\") opened near line {reader.line_num} is never closed, so the "
-                        "rest of the file would be read as one cell; fix the quote and deliver again"
-                    ) from None
-                if not strict or "field larger than field limit" in str(exc):
-                    raise _csv_problem(path, reader.line_num, exc, max_field_chars) from None
+            with open_text() as stream:
+                reader = csv.reader(stream, delimiter=delimiter, strict=strict)
+                try:
+                    return strict, consume(reader)
+                except csv.Error as exc:
+                    if "unexpected end of data" in str(exc):
+                        raise InboxError(
+                            f"{path}: a quote (\") opened near line {reader.line_num} is never closed, so the "
+                            "rest of the file would be read as one cell; fix the quote and deliver again"
+                        ) from None
+                    if not strict or "field larger than field limit" in str(exc):
+                        raise _csv_problem(path, reader.line_num, exc, max_field_chars) from None
     raise AssertionError("unreachable: the lenient pass returns or raises")

@@ -6,8 +6,8 @@ into canonical columns (a file that cannot be used at all is rejected with a rea
 dropped silently: every row read ends up loaded or quarantined, and every file has a meta.files
 record.
 
-The work is cut per municipality (a ``Unit``): ``process_unit`` reads that municipality's new files,
-validates them with Great Expectations in batches of at most ``chunk_rows`` rows (one batch per
+The work is cut per municipality (a ``Unit``): ``worker.process_unit`` reads that municipality's new
+files, validates them with Great Expectations in batches of at most ``chunk_rows`` rows (one batch per
 dataset and chunk; a batch's files are told apart by ``_file_id``, so every rule still applies per
 file), and writes the rows that passed as Parquet partitions (``<partitions>/<dataset>/<code>-<n>.parquet``)
 that the warehouse build reads. Units are independent, so they run in parallel: in worker processes
@@ -22,7 +22,6 @@ import calendar
 import hashlib
 import re
 import shutil
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -32,13 +31,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from flows.common.encoding import bom
 from flows.common.hashing import sha256_file
 from flows.common.personnummer import redact
 from flows.config import Settings
 from flows.datasets import DATASETS, Dataset
-from flows.errors import InboxError
 from flows.intake.feeds import FeedDelivery
-from flows.intake.profiles import DEFAULT_PROFILE_DIR
 from flows.intake.table import ReadLimits
 from flows.quality.validate import QUARANTINE_COLUMNS, RESULT_COLUMNS
 
@@ -144,7 +142,7 @@ class UnitOptions:
     municipality_codes: list[str]
     last_year: int
     partitions_dir: str
-    chunk_rows: int = 400_000
+    chunk_rows: int = 100_000
     allow_synthetic: bool = False  # the demo environment loads files marked synthetic; production refuses them
     profile_dirs: tuple[str, ...] = ()  # where publisher profiles are found (default: the shipped ones)
     limits: ReadLimits = ReadLimits()
@@ -234,7 +232,7 @@ def describe_format(table) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def _rejected(record: FileRecord, rule: str, reason: str, rows: int) -> pd.DataFrame:
+def rejected(record: FileRecord, rule: str, reason: str, rows: int) -> pd.DataFrame:
     record.status, record.reason = "rejected", reason
     record.rows_read, record.rows_quarantined = rows, rows
     return pd.DataFrame([(record.file_id, None, record.dataset, rule, reason, None)], columns=QUARANTINE_COLUMNS)
@@ -301,116 +299,26 @@ def plan(settings: Settings, known: pd.DataFrame, feeds: Sequence[FeedDelivery] 
         known_by_sha[sha] = relative
         unit = units.setdefault(delivery.municipality_code, Unit(delivery.municipality_code))
         unit.files.append(Delivered(str(delivery.path), delivery.dataset, delivery.profile_name, record))
-        unit.size_bytes += delivery.path.stat().st_size
+        unit.size_bytes += text_weight(delivery.path)
     result.units = [units[code] for code in sorted(units)]
     return result
 
 
-# --- one unit (in a worker) -----------------------------------------------------------------------
-
-def process_unit(unit: Unit, options: UnitOptions) -> UnitResult:
-    """Read, validate and write one municipality's new files; return records and findings only."""
-    from flows.intake.canonical import read_delivery
-    from flows.quality.validate import validate_batch
-
-    out = UnitResult(unit.municipality_code, [], {}, {}, {}, set(), [], {"read": 0.0, "validate": 0.0})
-    base = Path(options.partitions_dir)
-    pending: list[pd.DataFrame] = []
-    pending_rows = 0
-    pending_files: list[FileRecord] = []
-    chunk = 0
-
-    def flush(dataset: str) -> None:
-        nonlocal pending, pending_rows, pending_files, chunk
-        if not pending:
-            return
-        started = time.process_time()
-        combined = pd.concat(pending, ignore_index=True) if len(pending) > 1 else pending[0]
-        pending = []
-        outcome = validate_batch(combined, DATASETS[dataset], options.municipality_codes, options.last_year)
-        del combined
-        out.quarantine.setdefault(dataset, []).append(outcome.quarantine)
-        out.results.setdefault(dataset, []).append(outcome.results)
-        _count_rows(pending_files, outcome.good, outcome.quarantine)
-        good = outcome.good.drop(columns=[c for c in NOT_LOADED if c in outcome.good.columns])
-        if len(good):
-            target = base / dataset / f"{unit.municipality_code}-{chunk:04d}.parquet"  # unique per unit
-            target.parent.mkdir(parents=True, exist_ok=True)
-            good.to_parquet(target, index=False, compression="zstd")
-            out.partitions.setdefault(dataset, []).append(str(target))
-            chunk += 1
-        pending_rows, pending_files = 0, []
-        out.cpu_seconds["validate"] += time.process_time() - started
-
-    current: str | None = None
-    for item in sorted(unit.files, key=lambda f: (f.dataset, f.record.path)):
-        if item.dataset != current:
-            if current is not None:
-                flush(current)
-            current = item.dataset
-        record = item.record
-        started = time.process_time()
-        try:
-            table = read_delivery(Path(item.path), item.dataset, item.profile_name, item.municipality_code,
-                                  options.hash_key, limits=options.limits,
-                                  profiles_dir=[Path(d) for d in options.profile_dirs] or DEFAULT_PROFILE_DIR,
-                                  allow_synthetic=options.allow_synthetic)
-        except InboxError as exc:
-            record.synthetic = exc.synthetic
-            # The whole file is quarantined; rows that could be read count as read and quarantined.
-            # The message may quote a cell or a column name as delivered: numbers in it are masked.
-            reason = redact(str(exc))
-            out.quarantine.setdefault(item.dataset, []).append(_rejected(record, exc.rule, reason, exc.rows_read))
-            record.period_start, record.period_end = covered_period(None, DATASETS[item.dataset], record.path)
-            out.warnings.append(f"{record.path}: file rejected: {reason}")
-            out.records.append(record)
-            out.cpu_seconds["read"] += time.process_time() - started
-            continue
-        frame = table.frame.assign(_file_id=record.file_id)
-        record.synthetic = table.synthetic
-        record.rows_read = len(frame)
-        record.file_format = describe_format(table)
-        record.period_start, record.period_end = covered_period(frame, DATASETS[item.dataset], record.path)
-        if item.dataset == "enterprises" and "org_nr" in frame.columns:
-            out.orgnrs.update(frame["org_nr"].dropna().tolist())
-        out.records.append(record)
-        pending.append(frame)
-        pending_files.append(record)
-        pending_rows += len(frame)
-        out.cpu_seconds["read"] += time.process_time() - started
-        if pending_rows >= options.chunk_rows:
-            flush(item.dataset)
-    if current is not None:
-        flush(current)
-    out.quarantine = {k: _concat(v, QUARANTINE_COLUMNS) for k, v in out.quarantine.items()}
-    out.results = {k: _concat(v, RESULT_COLUMNS) for k, v in out.results.items()}
-    return out
-
-
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def _count_rows(records: list[FileRecord], good: pd.DataFrame, quarantine: pd.DataFrame) -> None:
-    """Set rows_loaded and rows_quarantined of each file from one validated batch."""
-    loaded = good["_file_id"].value_counts() if not good.empty else pd.Series(dtype=int)
-    q = quarantine
-    bad_rows = (q[q["row_number"].notna()].groupby("file_id")["row_number"].nunique()
-                if not q.empty else pd.Series(dtype=int))
-    for record in records:
-        if record.status == "loaded":
-            record.rows_loaded = int(loaded.get(record.file_id, 0))
-            record.rows_quarantined = int(bad_rows.get(record.file_id, 0))
-
-
 # --- running the units ------------------------------------------------------------------------------
 
-def run_inline(units: list[Unit], options: UnitOptions) -> list[UnitResult]:
+UnitWork = Callable[[Unit, UnitOptions], UnitResult]  # what runs one unit (``worker.process_unit``)
+
+
+def run_inline(units: list[Unit], options: UnitOptions, process_unit: UnitWork) -> list[UnitResult]:
     return [process_unit(unit, options) for unit in units]
 
 
-def process_pool_mapper(workers: int) -> Mapper:
+def process_pool_mapper(workers: int, process_unit: UnitWork) -> Mapper:
     """Run units in ``workers`` fresh worker processes, largest first (results in unit order)."""
 
     def run(units: list[Unit], options: UnitOptions) -> list[UnitResult]:
@@ -426,7 +334,7 @@ def process_pool_mapper(workers: int) -> Mapper:
     return run
 
 
-def default_mapper(settings: Settings, units: list[Unit]) -> Mapper:
+def default_mapper(settings: Settings, units: list[Unit], process_unit: UnitWork) -> Mapper:
     """In-process for small runs (a nightly's few files), worker processes for big ones.
 
     On one machine the municipalities are packed into one unit per worker first: Great
@@ -438,9 +346,18 @@ def default_mapper(settings: Settings, units: list[Unit]) -> Mapper:
     size_mb = sum(u.size_bytes for u in units) / 1e6
     files = sum(len(u.files) for u in units)
     if runner.workers <= 1 or len(units) <= 1 or (size_mb < runner.inline_below_mb and files < 200):
-        return lambda units, options: run_inline([pack(units, 1)[0]], options) if units else []
-    pool = process_pool_mapper(runner.workers)
+        return lambda units, options: run_inline([pack(units, 1)[0]], options, process_unit) if units else []
+    pool = process_pool_mapper(runner.workers, process_unit)
     return lambda units, options: pool(pack(units, runner.workers), options)
+
+
+def text_weight(path: Path) -> int:
+    """A file's share of the work, in bytes: UTF-16 spends two bytes on a character where the other
+    encodings spend one, so it counts half (the workers get about the same number of rows)."""
+    with open(path, "rb") as handle:
+        utf16 = bom(handle.read(2))[0] in ("utf-16-le", "utf-16-be")
+    size = path.stat().st_size
+    return size // 2 if utf16 else size
 
 
 def pack(units: list[Unit], bins: int) -> list[Unit]:
@@ -455,10 +372,10 @@ def pack(units: list[Unit], bins: int) -> list[Unit]:
     return [p for p in packed if p.files]
 
 
-def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | None,
+def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | None, process_unit: UnitWork,
                     mapper: Mapper | None = None, feeds: Sequence[FeedDelivery] = ()) -> Intake:
     """Plan the new deliveries (inbox and landed ``feeds``), then read and validate them unit by unit
-    (in parallel).
+    (``process_unit``, in parallel; or as ``mapper`` runs them).
 
     The validated rows go to Parquet partitions under ``[runner] partitions_dir``; the returned
     ``Intake`` holds the file records, quarantine and validation results per dataset.
@@ -475,7 +392,7 @@ def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | N
                           last_year=settings.thresholds.last_year, partitions_dir=str(root),
                           chunk_rows=settings.runner.chunk_rows, allow_synthetic=settings.is_demo,
                           profile_dirs=tuple(str(d) for d in settings.profile_dirs), limits=read_limits(settings))
-    run = mapper or default_mapper(settings, result.units)
+    run = mapper or default_mapper(settings, result.units, process_unit)
     merge(result, run(result.units, options))
     return result
 
@@ -499,8 +416,8 @@ def merge(result: Intake, unit_results: list[UnitResult]) -> None:
         for key, seconds in unit.cpu_seconds.items():
             result.cpu_seconds[key] = result.cpu_seconds.get(key, 0.0) + seconds
     for name, batch in result.batches.items():
-        batch.quarantine = _concat(quarantine.get(name, []), QUARANTINE_COLUMNS)
-        batch.results = _concat(results.get(name, []), RESULT_COLUMNS)
+        batch.quarantine = concat(quarantine.get(name, []), QUARANTINE_COLUMNS)
+        batch.results = concat(results.get(name, []), RESULT_COLUMNS)
     for record in result.files:
         if record.rows_quarantined and record.status == "loaded":
             result.warnings.append(f"{record.path}: {record.rows_quarantined} of {record.rows_read} "

@@ -8,10 +8,12 @@ plain words; library exceptions never leak out. Mapping onto canonical columns i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from flows.common.encoding import bom
 from flows.errors import InboxError
+from flows.intake import csv_stream
 from flows.intake.csv_reader import read_csv
 from flows.intake.json_reader import read_json
 from flows.intake.table import (
@@ -51,6 +53,20 @@ def read_table(
     if kind == "json":
         return read_json(path, limits.max_bytes)
     return read_csv(path, limits.max_field_chars)
+
+
+def read_pieces(path: Path, *, sheet: str | None = None, limits: ReadLimits | None = None,
+                piece_rows: int = 100_000) -> Iterator[RawTable]:
+    """``read_table``'s table in pieces: a CSV file above ``csv_stream.STREAM_ABOVE_BYTES`` is read a
+    block at a time (about ``piece_rows`` rows per piece, so its size never sets the memory needed);
+    any other file is one piece."""
+    path = Path(path)
+    limits = limits or ReadLimits()
+    head = check_file(path, limits.max_bytes)
+    if _sniff_format(path, head) == "csv" and path.stat().st_size > csv_stream.STREAM_ABOVE_BYTES:
+        yield from csv_stream.read_pieces(path, limits.max_field_chars, piece_rows)
+    else:
+        yield read_table(path, sheet=sheet, limits=limits)
 
 
 def _sniff_format(path: Path, head: bytes) -> Format:

@@ -10,6 +10,7 @@ production folder.
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,13 +20,13 @@ from flows.config import Settings
 from flows.outputs.delivery import (
     ExportError,
     ensure_writable_folder,
-    stage_delivery,
+    stage_deliveries,
     stale_deliveries,
 )
 from flows.outputs.identity_guard import IdentityInOutputError
 from flows.outputs.report.data import ReportError
 from flows.outputs.report.pdf import AUTO
-from flows.outputs.report.write import stage_report
+from flows.outputs.report.write import ReportJob, stage_reports
 from flows.outputs.staging import (
     CommitError,
     Staged,
@@ -89,23 +90,25 @@ def stage(settings: Settings, database: Path, run_id: str, everything: bool) -> 
     if deliveries:
         ensure_writable_folder(exports)
     try:
-        for code in deliveries:
-            out.staged.append(stage_delivery(database, exports, code, out.built_on, run_id))
-            out.deliveries.append(code)
-            faults.checkpoint("export")  # the crash tests kill the run here: nothing is published yet
-        for code in report_codes:
-            try:
-                report = stage_report(database, reports, code, run_id, chromium=AUTO if settings.report.pdf else None)
-            except (ReportError, IdentityInOutputError, OSError) as exc:
-                out.failed_reports[code] = str(exc)
-                out.warnings.append(f"report {code}: {exc}")
+        with closing(stage_deliveries(database, exports, deliveries, out.built_on, run_id)) as written:
+            for code, staged_delivery in zip(deliveries, written):
+                out.staged.append(staged_delivery)
+                out.deliveries.append(code)
+                faults.checkpoint("export")  # the crash tests kill the run here: nothing is published yet
+        jobs = [ReportJob(code) for code in report_codes]
+        staged = stage_reports(database, reports, jobs, run_id, chromium=AUTO if settings.report.pdf else None)
+        for job in jobs:
+            report = staged[job.code]
+            if isinstance(report, (ReportError, IdentityInOutputError, OSError)):
+                out.failed_reports[job.code] = str(report)
+                out.warnings.append(f"report {job.code}: {report}")
                 continue
             out.staged.extend(report.outputs)
-            out.reports.append(code)
+            out.reports.append(job.code)
             if report.pdf_problem:
                 kept = report.html_path.with_suffix(".pdf")
                 old = f"; the older {kept.name} is left as it was" if kept.exists() else ""
-                out.warnings.append(f"report {code}: {report.pdf_problem}{old}")
+                out.warnings.append(f"report {job.code}: {report.pdf_problem}{old}")
             faults.checkpoint("report")
     except BaseException:
         discard(out.staged)

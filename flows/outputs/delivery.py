@@ -33,6 +33,7 @@ import json
 import math
 import os
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -176,6 +177,7 @@ def render_csv(header: list[str], rows: list[tuple], delimiter: str = ",", decim
 
 def indicator_rows(con: duckdb.DuckDBPyConnection, municipality_code: str,
                    year: int | None = None) -> list[tuple]:
+    """One area's rows of ``export.indicator_values`` (of one year: periods naming it), in key order."""
     where, params = "municipality_code = ?", [municipality_code]
     if year is not None:
         where += " and period like ?"
@@ -184,6 +186,20 @@ def indicator_rows(con: duckdb.DuckDBPyConnection, municipality_code: str,
     return con.execute(
         f"select {columns} from export.indicator_values where {where} "
         "order by indicator_id, period, sex, breakdown, breakdown_value, unit", params).fetchall()
+
+
+def all_indicator_rows(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every area's rows of ``export.indicator_values`` in one read, as ``indicator_rows`` gives them.
+
+    The view is costly to evaluate and cheap to read whole: the deliveries of a build read it once.
+    """
+    columns = ", ".join(VALUE_COLUMNS)
+    code = VALUE_COLUMNS.index("municipality_code")
+    rows: dict[str, list[tuple]] = {}
+    for row in con.execute(f"select {columns} from export.indicator_values order by municipality_code, "
+                           "indicator_id, period, sex, breakdown, breakdown_value, unit").fetchall():
+        rows.setdefault(row[code], []).append(row)
+    return rows
 
 
 def catalogue_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
@@ -275,12 +291,14 @@ def delivery_dir(exports_root: Path, municipality_code: str, on: date, year: int
     return exports_root / f"{municipality_code}-{on.isoformat()}{suffix}"
 
 
-def delivery_files(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int | None = None) -> dict[str, bytes]:
-    """Every file of one municipality's delivery, as bytes, from an open warehouse connection."""
+def delivery_files(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int | None = None,
+                   values: list[tuple] | None = None) -> dict[str, bytes]:
+    """Every file of one municipality's delivery, as bytes, from an open warehouse connection
+    (``values``: its rows of ``export.indicator_values`` when they were read already)."""
     require_decided(con)
     source = provenance(con)
     synthetic = bool(source.get("synthetic"))
-    values = indicator_rows(con, municipality_code, year)
+    values = indicator_rows(con, municipality_code, year) if values is None else values
     catalogue = catalogue_rows(con)
     check_rows(f"the delivery of {municipality_code}, {VALUES_FILE}", VALUE_COLUMNS, values)
     check_rows(f"the delivery of {municipality_code}, {CATALOGUE_FILE}", CATALOGUE_COLUMNS, catalogue)
@@ -329,6 +347,21 @@ def stage_delivery(published: Path, exports_root: Path, municipality_code: str, 
         con.close()
     final = delivery_dir(exports_root, municipality_code, on, year)
     return Staged(final, _write_folder(staged_path(final, run_id), files))
+
+
+def stage_deliveries(published: Path, exports_root: Path, codes: list[str], on: date,
+                     run_id: str) -> Iterator[Staged]:
+    """``stage_delivery`` for each of ``codes``, from one connection and one read of the values;
+    yields each delivery once it is written."""
+    con = connect(published, read_only=True)
+    try:
+        values = all_indicator_rows(con)
+        for code in codes:
+            final = delivery_dir(exports_root, code, on)
+            files = delivery_files(con, code, values=values.get(code, []))
+            yield Staged(final, _write_folder(staged_path(final, run_id), files))
+    finally:
+        con.close()
 
 
 def write_delivery(published: Path, exports_root: Path, municipality_code: str, on: date,

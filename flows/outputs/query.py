@@ -19,6 +19,7 @@ import duckdb
 
 from flows.errors import SocekError, WarehouseError
 from flows.outputs.delivery import safe_text
+from flows.warehouse.database import resources
 
 
 class QueryError(SocekError):
@@ -31,7 +32,9 @@ def open_read_only(published: Path, *, sandboxed: bool = False) -> duckdb.DuckDB
     so socek's own readers use the plain read-only mode."""
     if not published.exists():
         raise WarehouseError(f"{published}: no published database yet; run `socek run` first")
-    config = {"enable_external_access": False} if sandboxed else {}
+    config = resources()
+    if sandboxed:  # no file access at all, so DuckDB refuses a temp_directory setting
+        config = {k: v for k, v in config.items() if k != "temp_directory"} | {"enable_external_access": False}
     try:
         return duckdb.connect(str(published), read_only=True, config=config)
     except duckdb.Error as exc:

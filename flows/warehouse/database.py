@@ -12,8 +12,31 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from flows.config import Settings
 from flows.errors import WarehouseError
 from flows.warehouse.sqlsafe import qualified
+
+# DuckDB's resources in every connection this process opens (``[warehouse]`` memory_limit, threads,
+# temp_directory), set once by the command or flow that loaded the configuration; DuckDB's own
+# defaults (80 % of the memory, every core) until then. One setting for the whole process: DuckDB
+# refuses a second connection to an open file with other settings.
+_RESOURCES: dict[str, str | int] = {}
+
+
+def use_resources(settings: Settings) -> dict[str, str | int]:
+    """Make every DuckDB connection of this process use the configured resources."""
+    warehouse = settings.warehouse
+    temp = warehouse.temp_directory
+    if not temp.is_absolute():
+        temp = settings.path("warehouse").parent / temp
+    _RESOURCES.clear()
+    _RESOURCES.update(memory_limit=warehouse.memory_limit, threads=warehouse.threads, temp_directory=str(temp))
+    return resources()
+
+
+def resources() -> dict[str, str | int]:
+    """The DuckDB configuration of this process's connections (empty: DuckDB's defaults)."""
+    return dict(_RESOURCES)
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -21,7 +44,7 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     if read_only and not Path(path).exists():
         raise WarehouseError(f"{path}: no published database yet; run `socek run` first")
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config=resources())
     except duckdb.IOException as exc:
         raise WarehouseError(f"{path}: cannot open the database: {exc}") from None
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from flows.warehouse.database import resources
+
 GENERATIONS = "generations"
 _NAME = re.compile(r"(?P<stem>.+)-(?P<run_id>\d{8}T\d{6}Z-[0-9a-f]+)$")
 
@@ -102,7 +104,7 @@ def _same(a: Path, b: Path) -> bool:
 
 def _query_one(path: Path, sql: str) -> str | None:
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True, config=resources())
     except duckdb.Error:
         return None
     try:

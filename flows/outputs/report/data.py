@@ -116,45 +116,72 @@ class ReportData:
                 and k[4] == breakdown and k[6] == unit}
 
 
-def load_data(con: duckdb.DuckDBPyConnection, municipality_code: str, year: int | None = None) -> ReportData:
+class ExportLayer:
+    """The export views a report reads, each read once for every area and kept.
+
+    A run writes a report per municipality from the same database, and the views are cheap to read
+    whole but costly to evaluate (the cooperation timeline scans the whole ledger): reading each
+    once and picking an area's rows here costs one evaluation instead of one per report. Rows keep
+    the order the view was read in, so an area's rows come out as a filtered query would give them.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        require_decided(con)
+        self.con = con
+        self._cache: dict[str, list[dict]] = {}
+
+    def rows(self, sql: str) -> list[dict]:
+        if sql not in self._cache:
+            self._cache[sql] = _rows(self.con, sql)
+        return self._cache[sql]
+
+    def area_rows(self, sql: str, codes: tuple[str | None, ...]) -> list[dict]:
+        return [r for r in self.rows(sql) if r["municipality_code"] in codes]
+
+
+_VALUES = """
+    select indicator_id, municipality_code, municipality_name, period, sex, breakdown, breakdown_value,
+           value, unit, obs_status, note, conf_status, source, suppressed_reason
+    from export.report_indicator_values
+    order by indicator_id, municipality_code, period, sex, breakdown, breakdown_value, unit"""
+_TIMELINE = """
+    select * from export.report_cooperation_timeline
+    order by municipality_code, org_nr, year nulls last, event_date nulls last, event_order, event_kind, event_id"""
+_QUALITY = "select * from export.report_data_quality order by municipality_code, dataset"
+_QUARANTINE = """select * from export.report_quarantine_rules
+                 order by municipality_code, rows_quarantined desc, dataset, rule"""
+
+
+def load_data(source: ExportLayer | duckdb.DuckDBPyConnection, municipality_code: str,
+              year: int | None = None) -> ReportData:
     """Read what the report needs for one municipality from the export layer."""
-    require_decided(con)
-    areas = _rows(con, "select * from export.report_areas order by municipality_code")
+    layer = source if isinstance(source, ExportLayer) else ExportLayer(source)
+    con = layer.con
+    areas = layer.rows("select * from export.report_areas order by municipality_code")
     region = next((a["municipality_code"] for a in areas if a["is_region"]), None)
     if municipality_code not in {a["municipality_code"] for a in areas if not a["is_region"]}:
         known = ", ".join(a["municipality_code"] for a in areas if not a["is_region"])
         raise ReportError(f"municipality {municipality_code!r} is not configured (known: {known})")
     area = next(a for a in areas if a["municipality_code"] == municipality_code)
-    rows = _rows(con, """
-        select indicator_id, municipality_code, municipality_name, period, sex, breakdown, breakdown_value,
-               value, unit, obs_status, note, conf_status, source, suppressed_reason
-        from export.report_indicator_values
-        where municipality_code in (?, ?)
-        order by indicator_id, municipality_code, period, sex, breakdown, breakdown_value, unit""",
-                 [municipality_code, region])
+    rows = layer.area_rows(_VALUES, (municipality_code, region))
     values = {(r["indicator_id"], r["municipality_code"], r["period"], r["sex"], r["breakdown"],
                r["breakdown_value"], r["unit"]):
               Value(r["value"], r["unit"], r["obs_status"], r["conf_status"], r["suppressed_reason"], r["note"])
               for r in rows}
     names = {r["municipality_code"]: r["municipality_name"] for r in rows if r["municipality_name"]}
-    run = next(iter(_rows(con, "select * from export.report_run")), None)
+    run = next(iter(layer.rows("select * from export.report_run")), None)
     year = year or _latest_year(rows, municipality_code, run)
     if year is None:
         raise ReportError(f"no indicator values for municipality {municipality_code}; run `socek run` first")
     first = (run or {}).get("first_year") or min(
         (int(r["period"]) for r in rows if r["period"].isdigit()), default=year)
-    catalogue = _rows(con, "select * from export.indicator_catalogue order by indicator_id")
-    timeline = _rows(con, """
-        select * from export.report_cooperation_timeline
-        where municipality_code = ? and (year is null or year <= ?)
-        order by org_nr, year nulls last, event_date nulls last, event_order, event_kind, event_id""",
-                     [municipality_code, year])
-    quality = _rows(con, "select * from export.report_data_quality where municipality_code = ? order by dataset",
-                    [municipality_code])
-    quarantine = _rows(con, """select * from export.report_quarantine_rules where municipality_code = ?
-                               order by rows_quarantined desc, dataset, rule""", [municipality_code])
-    sources = _rows(con, "select * from export.report_source_status order by source")
-    candidates = {a["municipality_code"]: a for a in _rows(con, "select * from export.report_candidates")}
+    catalogue = layer.rows("select * from export.indicator_catalogue order by indicator_id")
+    timeline = [r for r in layer.area_rows(_TIMELINE, (municipality_code,)) if r["year"] is None or r["year"] <= year]
+    quality = layer.area_rows(_QUALITY, (municipality_code,))
+    quarantine = layer.area_rows(_QUARANTINE, (municipality_code,))
+    sources = layer.rows("select * from export.report_source_status order by source")
+    candidates = {a["municipality_code"]: a for a in
+                  layer.rows("select * from export.report_candidates order by municipality_code")}
     flagged = defaultdict(int)
     for r in rows:
         if r["municipality_code"] == municipality_code and r["obs_status"] == "P":
@@ -222,23 +249,20 @@ class CountyData:
         return found.number if found else None
 
 
-def load_county_data(con: duckdb.DuckDBPyConnection, year: int | None = None) -> CountyData:
+def load_county_data(source: ExportLayer | duckdb.DuckDBPyConnection, year: int | None = None) -> CountyData:
     """Read what the county report needs: every municipality's published values side by side."""
-    require_decided(con)
-    areas = _rows(con, "select * from export.report_areas order by municipality_code")
+    layer = source if isinstance(source, ExportLayer) else ExportLayer(source)
+    con = layer.con
+    areas = layer.rows("select * from export.report_areas order by municipality_code")
     region = next((a for a in areas if a["is_region"]), None)
     if region is None:
         raise ReportError("no region is configured, so there is no county report")
-    rows = _rows(con, """
-        select indicator_id, municipality_code, municipality_name, period, sex, breakdown, breakdown_value,
-               value, unit, obs_status, note, conf_status, source, suppressed_reason
-        from export.report_indicator_values
-        order by indicator_id, municipality_code, period, sex, breakdown, breakdown_value, unit""")
+    rows = layer.rows(_VALUES)
     values = {(r["indicator_id"], r["municipality_code"], r["period"], r["sex"], r["breakdown"],
                r["breakdown_value"], r["unit"]):
               Value(r["value"], r["unit"], r["obs_status"], r["conf_status"], r["suppressed_reason"], r["note"])
               for r in rows}
-    run = next(iter(_rows(con, "select * from export.report_run")), None)
+    run = next(iter(layer.rows("select * from export.report_run")), None)
     year = year or _latest_year(rows, region["municipality_code"], run)
     if year is None:
         raise ReportError("no indicator values for the county; run `socek run` first")
@@ -252,12 +276,12 @@ def load_county_data(con: duckdb.DuckDBPyConnection, year: int | None = None) ->
         region_code=region["municipality_code"], region_name=region["name"], year=year,
         years=list(range(int(first), year + 1)),
         names={a["municipality_code"]: a["name"] for a in areas if not a["is_region"]}, values=values,
-        catalogue=_rows(con, "select * from export.indicator_catalogue order by indicator_id"), areas=plan_areas,
+        catalogue=layer.rows("select * from export.indicator_catalogue order by indicator_id"), areas=plan_areas,
         actions=_rows(con, """select * from export.report_municipal_actions where year <= ?
                               order by municipality_code, decision_date, action_id""", [year]),
-        quality=_rows(con, "select * from export.report_data_quality order by municipality_code, dataset"),
+        quality=layer.rows(_QUALITY),
         review=_review(con, [region["municipality_code"]]).get(region["municipality_code"], {}),
-        sources=_rows(con, "select * from export.report_source_status order by source"), run=run)
+        sources=layer.rows("select * from export.report_source_status order by source"), run=run)
 
 
 def _target_names() -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""A PDF beside the HTML, printed by headless Chromium, and the setup that installs Chromium.
+"""Which Chromium prints the reports' PDFs (``flows.outputs.report.browser`` drives it), and the
+setup that installs it.
 
 ``python -m flows.outputs.report.pdf`` (``make browser``, run by both ``make run`` and ``make test``)
 makes Chromium available: when none is found, we are root and apt-get exists, it installs Debian's
@@ -11,15 +12,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
-from pathlib import Path
-
-from flows.outputs.report.data import ReportError
 
 AUTO = "auto"  # chromium=AUTO: use the installed Chromium if there is one
 
 
-PDF_TIMEOUT_SECONDS = 120
+PDF_TIMEOUT_SECONDS = 120  # one page
 APT_TIMEOUT_SECONDS = 900
 
 
@@ -35,35 +32,6 @@ def find_chromium() -> str | None:
         if found:
             return found
     return None
-
-
-def chromium_base_args(chromium: str, profile_dir: str) -> list[str]:
-    """Headless, sandbox-free (we may be root), and quiet: no background traffic of its own."""
-    return [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
-            "--disable-extensions", "--disable-dev-shm-usage", f"--user-data-dir={profile_dir}"]
-
-
-def print_pdf(html_path: Path, pdf_path: Path, chromium: str, timeout: float = PDF_TIMEOUT_SECONDS) -> Path:
-    """Print the page to PDF with headless Chromium (A4 from the page's print CSS)."""
-    partial = pdf_path.with_name(pdf_path.name + ".partial")
-    partial.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="socek-chromium-") as profile:
-        command = chromium_base_args(chromium, profile) + [
-            "--no-pdf-header-footer", f"--print-to-pdf={partial}", Path(html_path).resolve().as_uri()]
-        try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            partial.unlink(missing_ok=True)
-            raise ReportError(f"Chromium did not print {html_path} within {timeout:.0f} s") from None
-        except OSError as exc:
-            raise ReportError(f"cannot start Chromium ({chromium}): {exc}") from None
-    if done.returncode != 0 or not partial.exists() or partial.stat().st_size == 0:
-        partial.unlink(missing_ok=True)
-        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise ReportError(f"Chromium failed to print {html_path} (exit {done.returncode}): {' | '.join(tail)}")
-    os.replace(partial, pdf_path)
-    return pdf_path
 
 
 # --- setup: install Chromium when it is missing (make browser) ------------------------------------

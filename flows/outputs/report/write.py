@@ -1,7 +1,7 @@
 """Render one report and write it: a municipality's (``reports/<kommun>/redovisning-<år>.html``) or
 the county's (``reports/<region>/lansrapport-<år>.html``), and a PDF beside it when Chromium is
-installed. Each report is written on its own (``stage_report``, ``write_report``), so a scheduler
-can write only the ones it needs.
+installed. A build writes its reports together (``stage_reports``: the database opened once, each
+export view read once, every PDF from one Chromium); ``stage_report`` and ``write_report`` write one.
 
 The page is self-contained Swedish HTML made from the Jinja2 templates (``render.py``): inline CSS,
 inline SVG charts, no scripts, nothing fetched at view time, print CSS for paper. Identical data give
@@ -11,12 +11,12 @@ recorded."""
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from flows.common.synthetic import SYNTHETIC_BANNER
-from flows.outputs.identity_guard import check_text
+from flows.outputs.browser import Browser, BrowserError
+from flows.outputs.identity_guard import IdentityInOutputError, check_text
 from flows.outputs.query import open_read_only
 from flows.outputs.report.appendix import (
     agenda_context,
@@ -26,6 +26,7 @@ from flows.outputs.report.appendix import (
 from flows.outputs.report.county import county_context
 from flows.outputs.report.data import (
     CountyData,
+    ExportLayer,
     ReportData,
     ReportError,
     load_county_data,
@@ -42,7 +43,7 @@ from flows.outputs.report.labels import (
     SECTIONS,
     motion_sections,
 )
-from flows.outputs.report.pdf import AUTO, find_chromium, print_pdf
+from flows.outputs.report.pdf import AUTO, PDF_TIMEOUT_SECONDS, find_chromium
 from flows.outputs.report.question1 import work_context
 from flows.outputs.report.question2 import cooperation_context, min_persons
 from flows.outputs.report.render import render as render_template
@@ -109,65 +110,117 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def _is_region(con, code: str) -> bool:
-    found = con.execute("select is_region from export.report_areas where municipality_code = ?", [code]).fetchone()
-    return bool(found and found[0])
+def _is_region(layer: ExportLayer, code: str) -> bool:
+    return any(a["is_region"] for a in layer.rows("select * from export.report_areas order by municipality_code")
+               if a["municipality_code"] == code)
 
 
-def render_page(published: Path, code: str, year: int | None = None) -> tuple[str, int, bool]:
-    """The page of ``code`` (a municipality, or the region: the county report) from the published
-    database opened read-only, its year, and whether it is the county report. The page carries the
-    run id of the build and, for synthetic data, the demo banner (``meta.provenance``)."""
-    con = open_read_only(Path(published))
-    try:
-        county = _is_region(con, code)
-        data = load_county_data(con, year) if county else load_data(con, code, year)
-        source = provenance(con)
-    finally:
-        con.close()
+@dataclass(frozen=True)
+class ReportJob:
+    """One report a build writes: a municipality's, or the county report for the region's code; and
+    its year (None: the latest with data)."""
+
+    code: str
+    year: int | None = None
+
+
+def _render_job(layer: ExportLayer, source: dict, job: ReportJob) -> tuple[str, int, bool]:
+    """The job's page, its year and whether it is the county report. The page carries the run id of
+    the build and, for synthetic data, the demo banner (``meta.provenance``)."""
+    county = _is_region(layer, job.code)
+    data = load_county_data(layer, job.year) if county else load_data(layer, job.code, job.year)
     draw = render_county if county else render
     return draw(data, run_id=source.get("run_id"), synthetic=bool(source.get("synthetic"))), data.year, county
 
 
 def render_report(published: Path, municipality_code: str, year: int | None = None) -> tuple[str, int]:
-    """A municipality's (or, for the region's code, the county's) page and its year."""
-    html, year, _ = render_page(published, municipality_code, year)
+    """A municipality's (or, for the region's code, the county's) page and its year, from the
+    published database opened read-only."""
+    con = open_read_only(Path(published))
+    try:
+        html, year, _ = _render_job(ExportLayer(con), provenance(con), ReportJob(municipality_code, year))
+    finally:
+        con.close()
     return html, year
+
+
+def stage_reports(published: Path, reports_root: Path, jobs: list[ReportJob], run_id: str,
+                  chromium: str | None = AUTO) -> dict[str, StagedReport | ReportError | IdentityInOutputError | OSError]:
+    """Write the pages of ``jobs`` (and, with Chromium, their PDFs) beside their final names.
+
+    The database is opened once and each export view read once for all jobs; every PDF is printed
+    by one Chromium (``print_pages``). Returns, per job's code, the staged report or the error that
+    kept its page from being written (a page that would show a personal identity number or a
+    pseudonym is not written: ``IdentityInOutputError``). ``chromium`` is a path, ``AUTO`` (find
+    an installed one) or None (no PDF wanted); a PDF that cannot be printed is the report's
+    ``pdf_problem`` and an older PDF is never removed for it.
+    """
+    results: dict[str, StagedReport | ReportError | IdentityInOutputError | OSError] = {}
+    pages: dict[str, Path] = {}
+    con = open_read_only(Path(published))
+    try:
+        layer, source = ExportLayer(con), provenance(con)
+        for job in jobs:
+            try:
+                html, year, county = _render_job(layer, source, job)
+                html_path = report_path(reports_root, job.code, year, county)
+                check_text(str(html_path), html)
+                staged_html = staged_path(html_path, run_id)
+                _write_text(staged_html, html)
+            except (ReportError, IdentityInOutputError, OSError) as exc:
+                results[job.code] = exc
+                continue
+            pages[job.code] = html_path
+            results[job.code] = StagedReport(html_path, None, [Staged(html_path, staged_html)], None)
+    finally:
+        con.close()
+    if chromium is None or not pages:
+        return results
+    printed = print_pages(list(pages.values()), run_id, find_chromium() if chromium == AUTO else chromium)
+    for code, html_path in pages.items():
+        report, outcome = results[code], printed[html_path]
+        if isinstance(outcome, Path):
+            results[code] = StagedReport(html_path, html_path.with_suffix(".pdf"),
+                                         report.outputs + [Staged(html_path.with_suffix(".pdf"), outcome)], None)
+        else:
+            results[code] = StagedReport(html_path, None, report.outputs, outcome)
+    return results
+
+
+def print_pages(pages: list[Path], run_id: str, chromium: str | None) -> dict[Path, Path | str]:
+    """Print the staged page of each final page path to its staged PDF, all from one Chromium.
+
+    Returns, per page, the staged PDF or why there is none. Chromium is handed the page's HTML (a
+    staged file, named ``….html.staged-<run>``, would be rendered as source text by its name).
+    """
+    if not chromium:
+        return dict.fromkeys(pages, "no PDF: Chromium is not installed (`make browser` installs it, or set "
+                                    "SOCEK_CHROMIUM)")
+    try:
+        browser = Browser(chromium)
+    except BrowserError as exc:
+        return dict.fromkeys(pages, f"no PDF: {exc}")
+    outcome: dict[Path, Path | str] = {}
+    with browser:
+        for html_path in pages:
+            try:
+                html = staged_path(html_path, run_id).read_text(encoding="utf-8")
+                outcome[html_path] = browser.print_pdf(html, staged_path(html_path.with_suffix(".pdf"), run_id),
+                                                       PDF_TIMEOUT_SECONDS)
+            except (BrowserError, OSError) as exc:
+                outcome[html_path] = f"no PDF: Chromium failed to print {html_path}: {exc}"
+    return outcome
 
 
 def stage_report(published: Path, reports_root: Path, code: str, run_id: str,
                  year: int | None = None, chromium: str | None = AUTO) -> StagedReport:
     """Write one report's page (and, with Chromium, its PDF) beside their final names: a
-    municipality's, or the county report for the region's code.
-
-    ``chromium`` is a path, ``AUTO`` (find an installed one) or None (no PDF wanted). When a PDF is
-    wanted but cannot be printed, ``pdf_problem`` says why; an older PDF is never removed for it. A
-    page that would show a personal identity number or a pseudonym is not written
-    (``IdentityInOutputError``).
-    """
-    html, year, county = render_page(published, code, year)
-    html_path = report_path(reports_root, code, year, county)
-    check_text(str(html_path), html)
-    staged_html = staged_path(html_path, run_id)
-    _write_text(staged_html, html)
-    outputs = [Staged(html_path, staged_html)]
-    pdf_path = html_path.with_suffix(".pdf")
-    if chromium is None:
-        return StagedReport(html_path, None, outputs, None)
-    browser = find_chromium() if chromium == AUTO else chromium
-    if not browser:
-        return StagedReport(html_path, None, outputs, "no PDF: Chromium is not installed (`make browser` installs "
-                                                       "it, or set SOCEK_CHROMIUM)")
-    # Chromium decides how to render a file by its name: the page is printed from a copy named .html
-    printable = html_path.with_name(f".print-{run_id}-{html_path.name}")
-    try:
-        shutil.copyfile(staged_html, printable)
-        staged_pdf = print_pdf(printable, staged_path(pdf_path, run_id), browser)
-    except ReportError as exc:
-        return StagedReport(html_path, None, outputs, f"no PDF: {exc}")
-    finally:
-        printable.unlink(missing_ok=True)
-    return StagedReport(html_path, pdf_path, outputs + [Staged(pdf_path, staged_pdf)], None)
+    municipality's, or the county report for the region's code (a page that would show a personal
+    identity number or a pseudonym: ``IdentityInOutputError``)."""
+    outcome = stage_reports(published, reports_root, [ReportJob(code, year)], run_id, chromium)[code]
+    if isinstance(outcome, (ReportError, IdentityInOutputError, OSError)):
+        raise outcome
+    return outcome
 
 
 def write_report(published: Path, reports_root: Path, code: str, year: int | None = None,
