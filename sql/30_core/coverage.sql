@@ -11,7 +11,7 @@
 --   be too low), and the note says so in words.
 -- The ledger has one more input: its suppliers must be identifiable (dataset supplier_matching): a
 -- delivered ledger year in which no posting carries an organisation number or a crosswalk match is L.
--- Grain: municipality_code, dataset, year. Sources: meta.files, meta.datasets, core.purchases.
+-- Grain: municipality_code, dataset, year. Sources: meta.files, meta.datasets, core.purchase_totals.
 -- Serves every own-data indicator through core.indicator_coverage (action plan AP1; Agenda 2030 all).
 create or replace view core.coverage as
 with areas as (
@@ -65,9 +65,9 @@ rejected as (
                               and y.year between year(f.period_start) and year(f.period_end)))
 ),
 ledger_identified as (
-    select municipality_code, year, count(*) as postings,
-           count(*) filter (where supplier_org_nr is not null) as identified
-    from core.purchases
+    select municipality_code, year, cast(sum(postings) as bigint) as postings,
+           cast(coalesce(sum(postings) filter (where supplier_org_nr is not null), 0) as bigint) as identified
+    from core.purchase_totals
     group by all
 ),
 datasets_covered as (

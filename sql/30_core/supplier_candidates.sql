@@ -5,15 +5,15 @@
 -- and delivers the accepted ones as the municipality's supplier crosswalk; nothing is matched here.
 -- Sole traders (pseudonymised identity numbers) are never proposed. Internal: never exported.
 -- Grain: municipality_code, supplier_name, supplier_internal_id.
--- Sources: core.purchases, core.enterprises.
+-- Sources: core.purchase_totals, core.enterprises.
 -- Serves SE04, SE05 through the crosswalk (action plan AP2d; Agenda 2030 target 12.7, proxy).
 create or replace view core.supplier_candidates as
 with unmatched as (
     select municipality_code, supplier_name, supplier_internal_id,
            core.supplier_name_key(supplier_name) as name_key,
-           count(*) as postings, sum(amount_sek) as amount_sek,
-           min(posting_date) as first_posting, max(posting_date) as last_posting
-    from core.purchases
+           cast(sum(postings) as bigint) as postings, sum(amount_sek) as amount_sek,
+           min(first_posting) as first_posting, max(last_posting) as last_posting
+    from core.purchase_totals
     where supplier_org_nr is null and supplier_kind <> 'pseudonym' and supplier_name is not null
     group by all
 ),

@@ -13,7 +13,7 @@
 -- a NULL value with obs_status L, never a false zero.
 -- Grain: municipality_code, org_nr, event_type, event_kind, event_date/period, event_id.
 -- Sources: core.cooperating_enterprises, core.agreements, core.grants, core.support_activities,
--- core.procurement_awards, core.procurements, core.purchases, core.placements, core.annual_reports,
+-- core.procurement_awards, core.procurements, core.purchase_totals, core.placements, core.annual_reports,
 -- core.calendar_years, core.coverage.
 -- Action plan AP3 (cooperation, IOP); Agenda 2030 target 17.17 (proxy).
 create or replace view indicators.cooperation_timeline as
@@ -77,7 +77,7 @@ procurements as (
 ledger as (
     -- payments to the organisation number, whether or not it was in the register on the day
     select municipality_code, year, supplier_org_nr, cast(amount_sek as double) as amount
-    from core.purchases
+    from core.purchase_totals
 ),
 ledger_totals as (
     select municipality_code, year, sum(amount) as all_purchases

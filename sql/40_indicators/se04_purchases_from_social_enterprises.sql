@@ -8,19 +8,19 @@
 -- crosswalk) is L, never 0 (core.coverage). Municipal cells only; all_values makes the county rows
 -- (an enterprise paid by two municipalities is one contributor).
 -- Grain: municipality_code, period, breakdown, breakdown_value, unit.
--- Sources: core.purchases (supplier ledger matched to core.enterprises).
+-- Sources: core.purchase_totals (core.purchases: the supplier ledger matched to core.enterprises).
 -- Action plan AP2d; Agenda 2030 target 12.7 (proxy); motion questions Q1 and Q2.
 -- column comments from indicators.municipal_cells
 create or replace view indicators.se04_purchases_from_social_enterprises as
 with per_enterprise as (
     select municipality_code, year, org_nr, any_value(is_wise) as is_wise, sum(amount_sek) as amount
-    from core.purchases
+    from core.purchase_totals
     where is_social_enterprise
     group by municipality_code, year, org_nr
 ),
 ledger as (
     select municipality_code, year, sum(amount_sek) as all_payments
-    from core.purchases
+    from core.purchase_totals
     group by all
 ),
 counted as (

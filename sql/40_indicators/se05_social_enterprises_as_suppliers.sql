@@ -3,14 +3,14 @@
 -- WISE / not WISE. Coverage as SE04 (no identifiable suppliers = L). Municipal cells only;
 -- all_values makes the county rows (an enterprise paid by two municipalities counts once).
 -- Grain: municipality_code, period, breakdown, breakdown_value.
--- Sources: core.purchases (supplier ledger matched to core.enterprises).
+-- Sources: core.purchase_totals (core.purchases: the supplier ledger matched to core.enterprises).
 -- Action plan AP2d; Agenda 2030 target 12.7 (proxy); motion question Q1.
 -- column comments from indicators.municipal_cells
 create or replace view indicators.se05_social_enterprises_as_suppliers as
 with paid as (
     -- enterprises with a positive net amount in the year (credit notes netted off)
     select municipality_code, year, org_nr, any_value(is_wise) as is_wise
-    from core.purchases
+    from core.purchase_totals
     where is_social_enterprise
     group by municipality_code, year, org_nr
     having sum(amount_sek) > 0

@@ -5,7 +5,7 @@
 -- payments to a named supplier are public records (docs/disclosure.md §4); the account, delivered
 -- text, passes through export.public_text.
 -- Grain: municipality_code, org_nr, year, konto_nr.
--- Sources: core.purchases, core.cooperating_enterprises, core.coverage, export.public_text.
+-- Sources: core.purchase_totals, core.cooperating_enterprises, core.coverage, export.public_text.
 -- Action plan AP2d; Agenda 2030 target 12.7 (proxy).
 create or replace view export.report_purchases_by_account as
 with delivered as (
@@ -18,7 +18,7 @@ with delivered as (
 final as (
     select p.municipality_code, p.supplier_org_nr as org_nr, p.year, export.public_text(p.account, null) as konto_nr,
            sum(p.amount_sek) as amount_sek
-    from core.purchases as p
+    from core.purchase_totals as p
     join core.cooperating_enterprises as c
       on c.municipality_code = p.municipality_code and c.org_nr = p.supplier_org_nr
     join delivered as d on d.municipality_code = p.municipality_code and d.year = p.year
