@@ -297,9 +297,12 @@ def disclose(settings: Settings, run: RunState) -> None:
     pattern that fails the audit raises ``DisclosureError`` naming the cell: nothing is published."""
     con = database.connect(run.build_file)
     try:
-        decision = control.disclose(con, run.run_id)
+        decision = control.disclose(con, run.run_id, load_hash_key(settings.path("secrets")))
     finally:
         con.close()
+    print(f"disclosure control: {decision.parts} parts of the model hold a primary cell; the pattern of "
+          f"{decision.parts_remembered} came from the build before (unchanged), {decision.parts - decision.parts_remembered} "
+          "were decided now; the whole pattern was audited")
     rows = decision.audit_rows(run.run_id)
     add_disclosure_audit(settings.path("reports") / "validation", run.run_id,
                          rows.astype(object).where(rows.notna(), None).to_dict("records"))

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from flows.outputs.disclosure.audit import AuditResult, audit, describe_failure
+from flows.outputs.disclosure.memo import Remembered, protect_remembering
 from flows.outputs.disclosure.model import FREE, DisclosureError
 from flows.outputs.disclosure.published import (
     CELL_KEY,
@@ -31,7 +32,7 @@ from flows.outputs.disclosure.published import (
     build_published,
 )
 from flows.outputs.disclosure.rules import Rules, read_rules
-from flows.outputs.disclosure.secondary import information_loss, protect_with_audit
+from flows.outputs.disclosure.secondary import information_loss
 from flows.warehouse import sql_runner
 
 # the objects the disclosure step fills (the SQL runner refreshes what is materialised from them)
@@ -47,6 +48,9 @@ class Decision:
     result: AuditResult
     rules: Rules
     seconds: float
+    memo: Remembered = Remembered({})
+    parts: int = 0  # parts of the model with a primary cell
+    parts_remembered: int = 0  # of which the pattern came from an earlier build
 
     def loss(self) -> pd.DataFrame:
         """Information loss per indicator and for the timeline (internal cells left out)."""
@@ -74,20 +78,26 @@ class Decision:
         return rows.rename(columns={"primary": "primary_suppressed", "secondary": "secondary_suppressed"})
 
 
-def decide(con: duckdb.DuckDBPyConnection) -> Decision:
-    """Model, suppress and audit the build behind ``con`` (raises :class:`DisclosureError`)."""
+def decide(con: duckdb.DuckDBPyConnection, key: bytes | None = None) -> Decision:
+    """Model, suppress and audit the build behind ``con`` (raises :class:`DisclosureError`).
+
+    With the run's secret ``key``, the parts of the model an earlier build decided with the same
+    fingerprint keep that pattern (:mod:`flows.outputs.disclosure.memo`); the audit is always whole."""
     started = time.perf_counter()
     rules = read_rules(con)
     published = build_published(con, rules)
-    status, result = protect_with_audit(published.model, published.primary, rules.protection)
-    return Decision(published, status, result, rules, time.perf_counter() - started)
+    status, result, memo, plan = protect_remembering(published.model, published.primary, rules.protection,
+                                                     Remembered.read(con), key)
+    return Decision(published, status, result, rules, time.perf_counter() - started, memo, plan.parts,
+                    plan.remembered)
 
 
-def disclose(con: duckdb.DuckDBPyConnection, run_id: str) -> Decision:
-    """The disclosure step of a build: decide, write the pattern and its audit, and rebuild what is
-    materialised from the pattern (``indicators.indicator_values``)."""
-    decision = decide(con)
+def disclose(con: duckdb.DuckDBPyConnection, run_id: str, key: bytes | None = None) -> Decision:
+    """The disclosure step of a build: decide, write the pattern, its audit and the memo of its parts,
+    and rebuild what is materialised from the pattern (``indicators.indicator_values``)."""
+    decision = decide(con, key)
     write_decision(con, decision, run_id)
+    decision.memo.write(con)
     sql_runner.refresh(con, STATUS_TABLES)
     return decision
 

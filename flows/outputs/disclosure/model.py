@@ -119,6 +119,31 @@ class Model:
         except KeyError as exc:
             raise DisclosureModelError(f"no cell with key {exc.args[0]!r} in the disclosure model") from None
 
+    def part(self, cells: np.ndarray) -> Model:
+        """The model restricted to ``cells`` (kept in their order here) and the relations among them.
+
+        ``cells`` must be closed under the relations (a union of connected parts): a relation that
+        reaches outside would lose terms, so it is refused."""
+        cells = np.sort(np.asarray(cells, dtype=np.int64))
+        inside = np.zeros(self.n, dtype=bool)
+        inside[cells] = True
+        touched = np.unique(self.relations_of_cell[:, cells].indices)
+        n_eq = self.eq.shape[0]
+        restricted = []
+        for matrix, rhs, names, rows in ((self.eq, self.eq_rhs, self.eq_names, touched[touched < n_eq]),
+                                         (self.le, self.le_rhs, self.le_names, touched[touched >= n_eq] - n_eq)):
+            whole = matrix[rows]
+            if not inside[whole.indices].all():
+                raise DisclosureModelError("a part of the disclosure model must hold every cell its relations touch")
+            restricted.append((whole[:, cells].tocsr(), rhs[rows], tuple(names[r] for r in rows)))
+        (eq, eq_rhs, eq_names), (le, le_rhs, le_names) = restricted
+        keys = tuple(self.keys[j] for j in cells)
+        return Model(keys=keys, values=self.values[cells], lower=self.lower[cells], upper=self.upper[cells],
+                     kind=self.kind[cells], cost=self.cost[cells], missing=self.missing[cells],
+                     must_publish=self.must_publish[cells], persons_per_unit=self.persons_per_unit[cells],
+                     eq=eq, eq_rhs=eq_rhs, eq_names=eq_names, le=le, le_rhs=le_rhs, le_names=le_names,
+                     index={k: i for i, k in enumerate(keys)})
+
     def relation_name(self, row: int) -> str:
         """Name of a row of :attr:`relations` (equalities first, then inequalities)."""
         n_eq = self.eq.shape[0]
