@@ -119,8 +119,7 @@ def model_published(cells: pd.DataFrame, timeline: pd.DataFrame, named: pd.DataF
     """The model from the three frames (``read_cells``, ``read_timeline``, ``read_named_parts``): the
     indicator cells first (in their order), then the timeline's, then the internal cells."""
     builder = _Builder()
-    cells = cells.reset_index(drop=True)
-    timeline = timeline.reset_index(drop=True)
+    cells, timeline, named = (_row_friendly(f.reset_index(drop=True)) for f in (cells, timeline, named))
     cells["key"] = [cell_key(r) for r in cells.to_dict("records")]
     hidden = list(primary(cells, rules))
     bases = _public_bases(cells)
@@ -150,6 +149,12 @@ def model_published(cells: pd.DataFrame, timeline: pd.DataFrame, named: pd.DataF
     model = builder.build()
     return Published(model=model, primary=np.asarray(hidden, dtype=bool), groups=builder.groups,
                      cells=cells, timeline=timeline)
+
+
+def _row_friendly(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its text columns as Python objects: the model is built row by row, and pandas'
+    Arrow-backed strings cost a conversion per value each time rows are taken out."""
+    return frame.astype({c: object for c, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)})
 
 
 def _cell_kind(row: dict) -> dict:
@@ -375,7 +380,6 @@ def _named(builder: _Builder, cells: pd.DataFrame, timeline: pd.DataFrame, named
     added: list[bool] = []
     if named.empty:
         return added
-    cell_rows = cells.set_index("key")
     position = {key: i for i, key in enumerate(cells["key"])}
     timeline_keys = {(r["municipality_code"], r["org_nr"], r["event_kind"], r["period"]): r["key"]
                      for r in timeline.to_dict("records") if r["event_type"] in TIMELINE_PERSON_TYPES}
@@ -384,19 +388,29 @@ def _named(builder: _Builder, cells: pd.DataFrame, timeline: pd.DataFrame, named
                                    if r["role"] == "named" else None for r in named.to_dict("records")])
     terms_of: dict[tuple[str, str], str] = {}  # (municipal cell, org) -> the model cell of that part
     county = set(cells.loc[cells["is_region"], "key"])
-    for key, parts in sorted(named.groupby("key", sort=True), key=lambda item: item[0] in county):
-        if key not in cell_rows.index or math.isnan(builder.values[key]):
-            continue
-        cell = cell_rows.loc[key]
-        others = parts[parts["role"] == "others"].iloc[0].to_dict()
+    cell_rows = dict(zip(cells["key"], cells.to_dict("records")))
+    groups: dict[str, dict] = {}
+    for part in named.to_dict("records"):
+        group = groups.setdefault(part["key"], {"others": None, "named": []})
+        if part["role"] == "others":
+            group["others"] = group["others"] or part
+        else:
+            group["named"].append(part)
+    # municipal cells first, so a county cell finds its municipalities' parts; each in key order
+    keys = [k for k in sorted(groups, key=lambda k: (k in county, k))
+            if k in cell_rows and not math.isnan(builder.values[k])]
+    # the rules on each cell's others (its remainder), row by row as the rules work, in one frame
+    remainders = pd.DataFrame([{**groups[k]["others"], "measure": cell_rows[k]["measure"], "numerator": np.nan,
+                                "denominator": np.nan} for k in keys])
+    remainder_hidden = primary(remainders, rules) if keys else np.zeros(0, dtype=bool)
+    for key, is_primary in zip(keys, (bool(h) for h in remainder_hidden)):
+        cell, parts = cell_rows[key], groups[key]
         if cell["unit"] == "%":  # a share of sums: the rules on the others decide the cell itself
-            remainder = pd.DataFrame([{**others, "measure": cell["measure"], "numerator": np.nan,
-                                       "denominator": np.nan}])
-            hidden[position[key]] = bool(primary(remainder, rules)[0])
+            hidden[position[key]] = is_primary
             continue
-        kind = _cell_kind(cell.to_dict())
+        kind = _cell_kind(cell)
         terms: dict[str, float] = {key: -1.0}
-        for part in parts[parts["role"] == "named"].to_dict("records"):
+        for part in parts["named"]:
             if key in county:
                 terms[terms_of[(part["part_key"], part["org_nr"])]] = 1.0
                 continue
@@ -405,9 +419,7 @@ def _named(builder: _Builder, cells: pd.DataFrame, timeline: pd.DataFrame, named
                 added.append(flag)
             terms_of[(key, part["org_nr"])] = term
             terms[term] = 1.0
-        remainder = pd.DataFrame([{**others, "measure": cell["measure"], "numerator": np.nan, "denominator": np.nan}])
-        is_primary = bool(primary(remainder, rules)[0])
-        builder.cell(f"{key}|others", others["value"], group=INTERNAL_GROUP, missing=not is_primary, **kind)
+        builder.cell(f"{key}|others", parts["others"]["value"], group=INTERNAL_GROUP, missing=not is_primary, **kind)
         added.append(is_primary)
         terms[f"{key}|others"] = 1.0
         builder.relation(terms, f"named parts of {key}")
