@@ -277,28 +277,32 @@ def test_no_pdf_without_chromium(published, tmp_path, monkeypatch):
 
 def test_the_pdf_is_printed_from_the_pages_html(published, tmp_path, monkeypatch):
     """Chromium renders a file by its name: a staged page (``…html.staged-<run>``) would be printed as
-    its source text. Chromium is handed the page's HTML itself; one browser prints every page."""
-    printed, browsers = [], []
+    its source text. Chromium is handed the page's HTML itself; one browser prints every page, one
+    page at a time (the next page is rendered while it prints), and is closed at the end."""
+    printed, browsers, calls = [], [], []
 
     class FakeBrowser:
         def __init__(self, binary):
             browsers.append(binary)
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            pass
-
-        def print_pdf(self, html, pdf_path, timeout):
+        def start_pdf(self, html):
             printed.append(html)
+            calls.append(f"start {len(printed)}")
+            return len(printed)
+
+        def finish_pdf(self, command, pdf_path, timeout):
+            calls.append(f"finish {command}")
             pdf_path.write_bytes(b"%PDF-1.4 fake")
             return pdf_path
+
+        def close(self):
+            calls.append("close")
 
     monkeypatch.setattr(report_write, "Browser", FakeBrowser)
     jobs = [report_write.ReportJob("1880"), report_write.ReportJob("1814")]
     staged = report_write.stage_reports(published, tmp_path, jobs, "20261130T010000Z-abcdef", chromium="/bin/true")
     assert browsers == ["/bin/true"] and len(printed) == 2
+    assert calls == ["start 1", "finish 1", "start 2", "finish 2", "close"]
     for job, html in zip(jobs, printed):
         report = staged[job.code]
         assert report.pdf_problem is None and report.pdf_path == report.html_path.with_suffix(".pdf")

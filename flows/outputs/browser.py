@@ -63,6 +63,7 @@ class Browser:
             raise BrowserError(f"cannot start Chromium ({binary}): {exc}") from None
         self.events: list[dict] = []
         self._next_id = 0
+        self._replies: dict[int, dict] = {}
         self._printer: str | None = None  # the tab pages are printed in, and its frame
         self._frame: str | None = None
         self.ws = None
@@ -93,6 +94,10 @@ class Browser:
     def send(self, method: str, params: dict | None = None, session: str | None = None,
              timeout: float = COMMAND_TIMEOUT_SECONDS) -> dict:
         """Send one command and return its result, keeping every event that arrives meanwhile."""
+        return self.result(self.start(method, params, session), method, timeout)
+
+    def start(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        """Send one command without waiting for its reply (``result`` waits); returns its id."""
         self._next_id += 1
         message = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
@@ -101,13 +106,17 @@ class Browser:
             self.ws.send(json.dumps(message))
         except Exception as exc:  # the connection is gone: Chromium died
             raise BrowserError(f"{method}: Chromium is gone ({exc}): {self._log_tail()}") from None
+        return self._next_id
+
+    def result(self, command: int, method: str, timeout: float = COMMAND_TIMEOUT_SECONDS) -> dict:
+        """The result of the command ``start`` sent as ``command`` (replies to others are kept)."""
         deadline = time.monotonic() + timeout
-        while True:
-            reply = self._receive(deadline, method)
-            if reply.get("id") == self._next_id:
-                if "error" in reply:
-                    raise BrowserError(f"{method}: {reply['error']}")
-                return reply.get("result", {})
+        while command not in self._replies:
+            self._receive(deadline, method)
+        reply = self._replies.pop(command)
+        if "error" in reply:
+            raise BrowserError(f"{method}: {reply['error']}")
+        return reply.get("result", {})
 
     def wait_for(self, method: str, session: str | None = None, timeout: float = COMMAND_TIMEOUT_SECONDS) -> dict:
         """The first event ``method`` (of the session) not yet waited for."""
@@ -134,6 +143,8 @@ class Browser:
             raise BrowserError(f"Chromium is gone while waiting for {waiting_for} ({exc}): {self._log_tail()}") from None
         if "method" in reply:
             self.events.append(reply)
+        elif "id" in reply:  # kept until ``result`` asks for it
+            self._replies[reply["id"]] = reply
         return reply
 
     def open_target(self, url: str, domains: tuple[str, ...] = ("Page",), new: bool = True) -> str:
@@ -157,11 +168,19 @@ class Browser:
         prints them all (a navigation per page would start a renderer per page). The page must be
         self-contained: nothing is loaded from a base address.
         """
+        return self.finish_pdf(self.start_pdf(html), pdf_path, timeout)
+
+    def start_pdf(self, html: str) -> int:
+        """Load the page and ask for its PDF without waiting (``finish_pdf`` waits): the caller can
+        prepare the next page while Chromium prints this one. One page at a time."""
         if self._printer is None:
             self._printer = self.open_target("about:blank", new=False)
             self._frame = self.send("Page.getFrameTree", session=self._printer)["frameTree"]["frame"]["id"]
         self.send("Page.setDocumentContent", {"frameId": self._frame, "html": html}, session=self._printer)
-        data = self.send("Page.printToPDF", PDF_OPTIONS, session=self._printer, timeout=timeout)["data"]
+        return self.start("Page.printToPDF", PDF_OPTIONS, session=self._printer)
+
+    def finish_pdf(self, command: int, pdf_path: Path, timeout: float) -> Path:
+        data = self.result(command, "Page.printToPDF", timeout)["data"]
         partial = pdf_path.with_name(pdf_path.name + ".partial")
         partial.write_bytes(base64.b64decode(data))
         partial.replace(pdf_path)

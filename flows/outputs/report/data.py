@@ -150,13 +150,18 @@ _TIMELINE = """
 _QUALITY = "select * from export.report_data_quality order by municipality_code, dataset"
 _QUARANTINE = """select * from export.report_quarantine_rules
                  order by municipality_code, rows_quarantined desc, dataset, rule"""
+_ACTIONS = "select * from export.report_municipal_actions order by municipality_code, decision_date, action_id"
+_AGREEMENTS = "select * from export.report_agreements order by municipality_code, start_date, agreement_id"
+_PROCUREMENTS = "select * from export.report_procurements order by municipality_code, year"
+_PURCHASES_BY_ACCOUNT = """select * from export.report_purchases_by_account
+                           order by municipality_code, org_nr, year, konto_nr"""
+_REVIEW = "select * from export.report_review_list order by municipality_code, year"
 
 
 def load_data(source: ExportLayer | duckdb.DuckDBPyConnection, municipality_code: str,
               year: int | None = None) -> ReportData:
     """Read what the report needs for one municipality from the export layer."""
     layer = source if isinstance(source, ExportLayer) else ExportLayer(source)
-    con = layer.con
     areas = layer.rows("select * from export.report_areas order by municipality_code")
     region = next((a["municipality_code"] for a in areas if a["is_region"]), None)
     if municipality_code not in {a["municipality_code"] for a in areas if not a["is_region"]}:
@@ -195,26 +200,19 @@ def load_data(source: ExportLayer | duckdb.DuckDBPyConnection, municipality_code
         years=list(range(int(first), year + 1)), values=values, catalogue=catalogue, timeline=timeline,
         quality=quality, quarantine=quarantine, sources=sources, candidates=candidates,
         run=run, provisional=provisional, targets=_target_names(), motion=motion,
-        actions=_rows(con, """select * from export.report_municipal_actions
-                              where municipality_code = ? and year <= ? order by decision_date, action_id""",
-                      [municipality_code, year]),
-        agreements=_rows(con, """select * from export.report_agreements where municipality_code = ?
-                                 and start_date <= make_date(?, 12, 31)
-                                 order by start_date, agreement_id""", [municipality_code, year]),
-        procurements={r["year"]: r for r in _rows(con, """select * from export.report_procurements
-                                                          where municipality_code = ? order by year""",
-                                                  [municipality_code])},
-        purchases_by_account=_rows(con, """select * from export.report_purchases_by_account
-                                           where municipality_code = ? and year <= ?
-                                           order by org_nr, year, konto_nr""", [municipality_code, year]),
-        review=_review(con, [municipality_code, region]))
+        actions=[r for r in layer.area_rows(_ACTIONS, (municipality_code,)) if r["year"] <= year],
+        agreements=[r for r in layer.area_rows(_AGREEMENTS, (municipality_code,))
+                    if r["start_date"] is not None and r["start_date"] <= date(year, 12, 31)],
+        procurements={r["year"]: r for r in layer.area_rows(_PROCUREMENTS, (municipality_code,))},
+        purchases_by_account=[r for r in layer.area_rows(_PURCHASES_BY_ACCOUNT, (municipality_code,))
+                              if r["year"] <= year],
+        review=_review(layer, [municipality_code, region]))
 
 
-def _review(con: duckdb.DuckDBPyConnection, codes: list[str]) -> dict[str, dict[int, dict]]:
+def _review(layer: ExportLayer, codes: list[str]) -> dict[str, dict[int, dict]]:
     review: dict[str, dict[int, dict]] = defaultdict(dict)
-    for r in _rows(con, "select * from export.report_review_list order by municipality_code, year"):
-        if r["municipality_code"] in codes:
-            review[r["municipality_code"]][r["year"]] = r
+    for r in layer.area_rows(_REVIEW, tuple(codes)):
+        review[r["municipality_code"]][r["year"]] = r
     return dict(review)
 
 
@@ -252,7 +250,6 @@ class CountyData:
 def load_county_data(source: ExportLayer | duckdb.DuckDBPyConnection, year: int | None = None) -> CountyData:
     """Read what the county report needs: every municipality's published values side by side."""
     layer = source if isinstance(source, ExportLayer) else ExportLayer(source)
-    con = layer.con
     areas = layer.rows("select * from export.report_areas order by municipality_code")
     region = next((a for a in areas if a["is_region"]), None)
     if region is None:
@@ -277,10 +274,9 @@ def load_county_data(source: ExportLayer | duckdb.DuckDBPyConnection, year: int 
         years=list(range(int(first), year + 1)),
         names={a["municipality_code"]: a["name"] for a in areas if not a["is_region"]}, values=values,
         catalogue=layer.rows("select * from export.indicator_catalogue order by indicator_id"), areas=plan_areas,
-        actions=_rows(con, """select * from export.report_municipal_actions where year <= ?
-                              order by municipality_code, decision_date, action_id""", [year]),
+        actions=[r for r in layer.rows(_ACTIONS) if r["year"] <= year],
         quality=layer.rows(_QUALITY),
-        review=_review(con, [region["municipality_code"]]).get(region["municipality_code"], {}),
+        review=_review(layer, [region["municipality_code"]]).get(region["municipality_code"], {}),
         sources=layer.rows("select * from export.report_source_status order by source"), run=run)
 
 

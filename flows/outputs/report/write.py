@@ -1,7 +1,8 @@
 """Render one report and write it: a municipality's (``reports/<kommun>/redovisning-<år>.html``) or
 the county's (``reports/<region>/lansrapport-<år>.html``), and a PDF beside it when Chromium is
 installed. A build writes its reports together (``stage_reports``: the database opened once, each
-export view read once, every PDF from one Chromium); ``stage_report`` and ``write_report`` write one.
+export view read once, every PDF from one Chromium printing each page while the next is rendered);
+``stage_report`` and ``write_report`` write one.
 
 The page is self-contained Swedish HTML made from the Jinja2 templates (``render.py``): inline CSS,
 inline SVG charts, no scripts, nothing fetched at view time, print CSS for paper. Identical data give
@@ -11,6 +12,7 @@ recorded."""
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,14 +151,18 @@ def stage_reports(published: Path, reports_root: Path, jobs: list[ReportJob], ru
     """Write the pages of ``jobs`` (and, with Chromium, their PDFs) beside their final names.
 
     The database is opened once and each export view read once for all jobs; every PDF is printed
-    by one Chromium (``print_pages``). Returns, per job's code, the staged report or the error that
+    by one Chromium (``PagePrinter``), which starts while the first page is rendered and prints each
+    page while the next one is rendered. Returns, per job's code, the staged report or the error that
     kept its page from being written (a page that would show a personal identity number or a
     pseudonym is not written: ``IdentityInOutputError``). ``chromium`` is a path, ``AUTO`` (find
     an installed one) or None (no PDF wanted); a PDF that cannot be printed is the report's
     ``pdf_problem`` and an older PDF is never removed for it.
     """
     results: dict[str, StagedReport | ReportError | IdentityInOutputError | OSError] = {}
+    if not jobs:
+        return results
     pages: dict[str, Path] = {}
+    printer = PagePrinter(find_chromium() if chromium == AUTO else chromium, run_id) if chromium else None
     con = open_read_only(Path(published))
     try:
         layer, source = ExportLayer(con), provenance(con)
@@ -172,12 +178,14 @@ def stage_reports(published: Path, reports_root: Path, jobs: list[ReportJob], ru
                 continue
             pages[job.code] = html_path
             results[job.code] = StagedReport(html_path, None, [Staged(html_path, staged_html)], None)
+            if printer:
+                printer.submit(html_path, html)
     finally:
         con.close()
-    if chromium is None or not pages:
-        return results
-    printed = print_pages(list(pages.values()), run_id, find_chromium() if chromium == AUTO else chromium)
+        printed = printer.close() if printer else {}
     for code, html_path in pages.items():
+        if html_path not in printed:
+            continue
         report, outcome = results[code], printed[html_path]
         if isinstance(outcome, Path):
             results[code] = StagedReport(html_path, html_path.with_suffix(".pdf"),
@@ -187,29 +195,68 @@ def stage_reports(published: Path, reports_root: Path, jobs: list[ReportJob], ru
     return results
 
 
-def print_pages(pages: list[Path], run_id: str, chromium: str | None) -> dict[Path, Path | str]:
-    """Print the staged page of each final page path to its staged PDF, all from one Chromium.
+class PagePrinter:
+    """Prints pages to their staged PDFs from one Chromium while the caller renders the next page.
 
-    Returns, per page, the staged PDF or why there is none. Chromium is handed the page's HTML (a
-    staged file, named ``….html.staged-<run>``, would be rendered as source text by its name).
+    Chromium starts in a background thread when the printer is made (its start-up overlaps the
+    rendering of the first page); ``submit`` hands it a page and returns once the page before is
+    printed, so Chromium prints one page while Python renders the next. ``close`` waits for the last
+    one and returns, per page, the staged PDF or why there is none.
     """
-    if not chromium:
-        return dict.fromkeys(pages, "no PDF: Chromium is not installed (`make browser` installs it, or set "
-                                    "SOCEK_CHROMIUM)")
-    try:
-        browser = Browser(chromium)
-    except BrowserError as exc:
-        return dict.fromkeys(pages, f"no PDF: {exc}")
-    outcome: dict[Path, Path | str] = {}
-    with browser:
-        for html_path in pages:
-            try:
-                html = staged_path(html_path, run_id).read_text(encoding="utf-8")
-                outcome[html_path] = browser.print_pdf(html, staged_path(html_path.with_suffix(".pdf"), run_id),
-                                                       PDF_TIMEOUT_SECONDS)
-            except (BrowserError, OSError) as exc:
-                outcome[html_path] = f"no PDF: Chromium failed to print {html_path}: {exc}"
-    return outcome
+
+    def __init__(self, chromium: str | None, run_id: str):
+        self.run_id = run_id
+        self.outcome: dict[Path, Path | str] = {}
+        self._browser: Browser | None = None
+        self._pending: tuple[Path, int] | None = None
+        self._problem = None if chromium else ("no PDF: Chromium is not installed (`make browser` installs it, "
+                                               "or set SOCEK_CHROMIUM)")
+        self._starting = threading.Thread(target=self._start, args=(chromium,), daemon=True) if chromium else None
+        if self._starting:
+            self._starting.start()
+
+    def _start(self, chromium: str) -> None:
+        try:
+            self._browser = Browser(chromium)
+        except BrowserError as exc:
+            self._problem = f"no PDF: {exc}"
+
+    def _ready(self) -> Browser | None:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        return self._browser
+
+    def submit(self, html_path: Path, html: str) -> None:
+        self._finish_pending()
+        browser = self._ready()
+        if browser is None:
+            self.outcome[html_path] = self._problem
+            return
+        try:
+            self._pending = (html_path, browser.start_pdf(html))
+        except BrowserError as exc:
+            self.outcome[html_path] = f"no PDF: Chromium failed to print {html_path}: {exc}"
+
+    def _finish_pending(self) -> None:
+        if self._pending is None:
+            return
+        html_path, command = self._pending
+        self._pending = None
+        try:
+            self.outcome[html_path] = self._browser.finish_pdf(
+                command, staged_path(html_path.with_suffix(".pdf"), self.run_id), PDF_TIMEOUT_SECONDS)
+        except (BrowserError, OSError) as exc:
+            self.outcome[html_path] = f"no PDF: Chromium failed to print {html_path}: {exc}"
+
+    def close(self) -> dict[Path, Path | str]:
+        try:
+            self._finish_pending()
+        finally:
+            browser = self._ready()
+            if browser is not None:
+                browser.close()
+        return self.outcome
 
 
 def stage_report(published: Path, reports_root: Path, code: str, run_id: str,
