@@ -28,7 +28,7 @@ import pandas as pd
 from flows.catalogue import catalogue_frame
 from flows.common import faults
 from flows.config import Settings
-from flows.intake import deliveries, feeds, holdback
+from flows.intake import deliveries, feeds, holdback, warm
 from flows.intake.deliveries import Intake, Mapper
 from flows.intake.pseudonymise import load_hash_key
 from flows.intake.validation_report import add_disclosure_audit, write_validation_report
@@ -121,9 +121,13 @@ def intake(settings: Settings, run: RunState, mapper: Mapper | None = None) -> I
         known = known.iloc[0:0]
     pulled = feeds.fetch_feeds(settings, run.today)  # municipal feeds: land what changed (warnings, never raises)
     run.warnings.extend(pulled.warnings)
-    result = deliveries.read_deliveries(settings, known, load_hash_key(settings.path("secrets")), process_unit,
-                                        mapper=mapper,
-                                        feeds=feeds.feed_deliveries(settings, run.warnings.append))
+    try:
+        result = deliveries.read_deliveries(settings, known, load_hash_key(settings.path("secrets")), process_unit,
+                                            mapper=mapper,
+                                            feeds=feeds.feed_deliveries(settings, run.warnings.append),
+                                            warm_worker=warm.take())
+    finally:
+        warm.stop()  # the worker `socek run` may have warmed up: used by now, or not needed
     for part, seconds in result.cpu_seconds.items():
         run.timings[f"intake_{part}_cpu"] = seconds
     holdback.hold_back(result, database.register_rows(published, holdback.REGISTERS),

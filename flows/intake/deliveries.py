@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from flows.common.encoding import bom
-from flows.common.hashing import sha256_file
+from flows.common.hashing import RememberedHashes
 from flows.common.personnummer import redact
 from flows.config import Settings
 from flows.datasets import DATASETS, Dataset
@@ -281,8 +281,9 @@ def plan(settings: Settings, known: pd.DataFrame, feeds: Sequence[FeedDelivery] 
     known_pairs = set(zip(known["path"], known["sha256"]))
     known_by_sha = dict(zip(known["sha256"], known["path"]))
     units: dict[str, Unit] = {}
+    hashes = RememberedHashes(inbox_hashes_path(settings))
     for delivery, relative in deliveries:
-        sha = sha256_file(delivery.path)
+        sha = hashes.sha256(delivery.path)
         if (relative, sha) in known_pairs:
             continue
         result.files_new += 1
@@ -300,8 +301,14 @@ def plan(settings: Settings, known: pd.DataFrame, feeds: Sequence[FeedDelivery] 
         unit = units.setdefault(delivery.municipality_code, Unit(delivery.municipality_code))
         unit.files.append(Delivered(str(delivery.path), delivery.dataset, delivery.profile_name, record))
         unit.size_bytes += text_weight(delivery.path)
+    hashes.save()
     result.units = [units[code] for code in sorted(units)]
     return result
+
+
+def inbox_hashes_path(settings: Settings) -> Path:
+    """Where the hashes of known inbox files are remembered (beside the warehouse, not in it)."""
+    return settings.path("warehouse").parent / "cache" / "inbox-hashes.json"
 
 
 def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
@@ -334,18 +341,23 @@ def process_pool_mapper(workers: int, process_unit: UnitWork) -> Mapper:
     return run
 
 
-def default_mapper(settings: Settings, units: list[Unit], process_unit: UnitWork) -> Mapper:
+def default_mapper(settings: Settings, units: list[Unit], process_unit: UnitWork,
+                   warm_worker: ProcessPoolExecutor | None = None) -> Mapper:
     """In-process for small runs (a nightly's few files), worker processes for big ones.
 
     On one machine the municipalities are packed into one unit per worker first: Great
     Expectations costs ~0.2-0.3 s per validation batch whatever its size, so a batch per dataset
     and worker beats a batch per dataset and municipality (the Dask path keeps one task per
-    municipality, the grain a cluster spreads).
+    municipality, the grain a cluster spreads). A small run goes to ``warm_worker`` when `socek run`
+    started one (``flows.intake.warm``): it has imported Great Expectations while the flow started.
     """
     runner = settings.runner
     size_mb = sum(u.size_bytes for u in units) / 1e6
     files = sum(len(u.files) for u in units)
     if runner.workers <= 1 or len(units) <= 1 or (size_mb < runner.inline_below_mb and files < 200):
+        if warm_worker is not None:
+            return lambda units, options: [warm_worker.submit(process_unit, pack(units, 1)[0], options).result()] \
+                if units else []
         return lambda units, options: run_inline([pack(units, 1)[0]], options, process_unit) if units else []
     pool = process_pool_mapper(runner.workers, process_unit)
     return lambda units, options: pool(pack(units, runner.workers), options)
@@ -373,7 +385,8 @@ def pack(units: list[Unit], bins: int) -> list[Unit]:
 
 
 def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | None, process_unit: UnitWork,
-                    mapper: Mapper | None = None, feeds: Sequence[FeedDelivery] = ()) -> Intake:
+                    mapper: Mapper | None = None, feeds: Sequence[FeedDelivery] = (),
+                    warm_worker: ProcessPoolExecutor | None = None) -> Intake:
     """Plan the new deliveries (inbox and landed ``feeds``), then read and validate them unit by unit
     (``process_unit``, in parallel; or as ``mapper`` runs them).
 
@@ -392,7 +405,7 @@ def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | N
                           last_year=settings.thresholds.last_year, partitions_dir=str(root),
                           chunk_rows=settings.runner.chunk_rows, allow_synthetic=settings.is_demo,
                           profile_dirs=tuple(str(d) for d in settings.profile_dirs), limits=read_limits(settings))
-    run = mapper or default_mapper(settings, result.units, process_unit)
+    run = mapper or default_mapper(settings, result.units, process_unit, warm_worker)
     merge(result, run(result.units, options))
     return result
 

@@ -22,6 +22,7 @@ A JSON page reached through another page's ``next`` link is part of that deliver
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -62,18 +63,25 @@ class Delivery:
         return self.refused is None
 
 
-def inbox_path(inbox: Path, relative: str | Path) -> Path:
+@functools.lru_cache(maxsize=8)
+def _resolved(inbox: str) -> Path:
+    """The inbox with its links resolved, once per discovery (``discover`` clears it), not per file."""
+    return Path(inbox).resolve()
+
+
+def inbox_path(inbox: Path, relative: str | Path, root: Path | None = None) -> Path:
     """``inbox / relative``, refusing anything that could reach outside the inbox.
 
     Absolute paths and ``..`` are refused outright; a path that resolves (through links) outside the
     inbox is refused too. The lexical path is returned, so messages show what the analyst sees.
+    ``root`` is the inbox already resolved (a discovery resolves it once, not once per file).
     """
     relative = Path(relative)
     if relative.is_absolute():
         raise UnsafePathError(f"{relative}: absolute paths are not accepted; give the path inside the inbox")
     if ".." in relative.parts:
         raise UnsafePathError(f"{relative}: '..' is not accepted in a path inside the inbox")
-    root = Path(inbox).resolve()
+    root = root or Path(inbox).resolve()
     resolved = (root / relative).resolve()
     if not resolved.is_relative_to(root):
         raise UnsafePathError(
@@ -94,6 +102,7 @@ def discover(
     inbox = Path(inbox)
     if not inbox.is_dir():
         raise InboxError(f"{inbox}: the inbox folder does not exist")
+    _resolved.cache_clear()  # the inbox may have been re-linked since the last discovery
     codes, wanted = set(municipality_codes), list(datasets)
     profiles = load_profiles(profiles_dir)
     found: list[Delivery] = []
@@ -114,6 +123,14 @@ def discover(
 
 
 DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".json")
+
+
+def could_be_delivery(path: Path) -> bool:
+    """A cheap look at a name, no reading: a data file the inbox would try to read (not socek's own
+    files, ``profiles.toml``, a hidden name, a README or an Excel lock file)."""
+    name = path.name
+    return (path.suffix.lower() in DATA_SUFFIXES and not name.startswith(".socek") and name != PROFILE_MAP
+            and _skipped(path, None) is None)
 
 
 def _entries(folder: Path) -> list[Path]:
@@ -141,7 +158,7 @@ def _skipped(entry: Path, dataset: str | None) -> Delivery | None:
 
 def _unsafe(inbox: Path, entry: Path) -> str | None:
     try:
-        inbox_path(inbox, entry.relative_to(inbox))
+        inbox_path(inbox, entry.relative_to(inbox), _resolved(str(inbox)))
     except UnsafePathError as exc:
         return str(exc)
     return None
@@ -194,6 +211,7 @@ def inbox_profile(inbox: Path, code: str, dataset: str, datasets: list[str],
     that chose it (None: no such file, so the default). An ``InboxError`` says why that
     ``profiles.toml`` stops the municipality's deliveries."""
     folder = Path(inbox) / code
+    _resolved.cache_clear()  # a single lookup: resolve the inbox afresh
     choices, problem = _profile_choices(Path(inbox), folder, datasets, load_profiles(profiles_dir))
     if problem is not None:
         raise InboxError(problem)

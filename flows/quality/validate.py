@@ -48,6 +48,11 @@ def _context():
     return context
 
 
+def warm_up() -> None:
+    """Import Great Expectations and make its context now (a warm worker does this while the run starts)."""
+    _context()
+
+
 _DEFINITIONS: dict[tuple, object] = {}  # per suite (name and rules), built once per process
 
 

@@ -1,0 +1,74 @@
+"""The warm worker (issue 17): started by `socek run` only when the inbox holds a file the last run did
+not see, used by a small intake instead of the flow's own process, and let go after the intake."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import Future
+
+import pytest
+
+from flows.common.hashing import RememberedHashes
+from flows.config import load_config
+from flows.intake import deliveries, warm
+from flows.intake.deliveries import Unit
+
+
+@pytest.fixture(autouse=True)
+def no_warm_worker_left():
+    yield
+    warm.stop()
+
+
+def test_a_worker_is_warmed_only_when_the_inbox_holds_an_unseen_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(RememberedHashes, "racy_seconds", 0.05)
+    inbox, memory = tmp_path / "inbox", tmp_path / "cache" / "inbox-hashes.json"
+    assert not warm.likely_new(inbox, memory)  # no inbox at all
+    delivery = inbox / "1814" / "grants" / "grants-2025.csv"
+    delivery.parent.mkdir(parents=True)
+    delivery.write_text("a;b\n1;2\n", encoding="utf-8")
+    assert warm.likely_new(inbox, memory)  # nothing remembered yet
+    time.sleep(0.1)
+    seen = RememberedHashes(memory)
+    seen.sha256(delivery)
+    seen.save()
+    assert not warm.likely_new(inbox, memory)  # the nightly with nothing new starts no worker
+    (inbox / "1814" / "profiles.toml").write_text("[grants]\n", encoding="utf-8")
+    (inbox / "1814" / "grants" / "README.txt").write_text("notes\n", encoding="utf-8")
+    assert not warm.likely_new(inbox, memory)  # nor do files the inbox never reads
+    (inbox / "1814" / "grants" / "grants-2026.csv").write_text("a;b\n3;4\n", encoding="utf-8")
+    assert warm.likely_new(inbox, memory)
+
+
+class RecordingPool:
+    """Stands in for the warm worker: runs what it is given here and records it."""
+
+    def __init__(self):
+        self.ran, self.closed = [], False
+
+    def submit(self, fn, *args):
+        self.ran.append(args[0])
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self, wait=True, cancel_futures=False):
+        self.closed = True
+
+
+def test_a_small_intake_runs_on_the_warm_worker_and_lets_it_go(monkeypatch):
+    settings = load_config()
+    pool = RecordingPool()
+    monkeypatch.setattr(warm, "_pool", pool)
+    units = [Unit("1814"), Unit("1880")]
+    for unit in units:
+        unit.size_bytes, unit.files = 1000, [f"{unit.municipality_code}/grants.csv"]
+    run = deliveries.default_mapper(settings, units, lambda unit, options: (unit.municipality_code, os.getpid()),
+                                    warm.take())
+    assert run(units, None) == [("group-1", os.getpid())]  # both municipalities in one batch, on the worker
+    assert len(pool.ran) == 1
+    warm.stop()
+    assert pool.closed and warm.take() is None
+    run = deliveries.default_mapper(settings, units, lambda unit, options: unit.municipality_code, warm.take())
+    assert run(units, None) == ["group-1"]  # no worker any more: in the flow's process, as before
