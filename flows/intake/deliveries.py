@@ -24,6 +24,7 @@ import re
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing import get_context
@@ -350,15 +351,27 @@ def default_mapper(settings: Settings, units: list[Unit], process_unit: UnitWork
     and worker beats a batch per dataset and municipality (the Dask path keeps one task per
     municipality, the grain a cluster spreads). A small run goes to ``warm_worker`` when `socek run`
     started one (``flows.intake.warm``): it has imported Great Expectations while the flow started.
+    A big intake lets the warm worker go before it starts (its ~300 MB belong to the big read, which
+    runs in the flow's process or the pool as before).
     """
     runner = settings.runner
     size_mb = sum(u.size_bytes for u in units) / 1e6
     files = sum(len(u.files) for u in units)
-    if runner.workers <= 1 or len(units) <= 1 or (size_mb < runner.inline_below_mb and files < 200):
-        if warm_worker is not None:
-            return lambda units, options: [warm_worker.submit(process_unit, pack(units, 1)[0], options).result()] \
-                if units else []
-        return lambda units, options: run_inline([pack(units, 1)[0]], options, process_unit) if units else []
+    small = size_mb < runner.inline_below_mb and files < 200
+    if warm_worker is not None and not small:
+        warm_worker.shutdown(wait=True, cancel_futures=True)  # its memory is the big intake's now
+        warm_worker = None
+    if runner.workers <= 1 or len(units) <= 1 or small:
+        def inline(units: list[Unit], options: UnitOptions) -> list[UnitResult]:
+            if not units:
+                return []
+            if warm_worker is not None:
+                try:
+                    return [warm_worker.submit(process_unit, pack(units, 1)[0], options).result()]
+                except BrokenProcessPool:  # the warm worker died: read here, as without one
+                    pass
+            return run_inline([pack(units, 1)[0]], options, process_unit)
+        return inline
     pool = process_pool_mapper(runner.workers, process_unit)
     return lambda units, options: pool(pack(units, runner.workers), options)
 

@@ -50,7 +50,7 @@ def start() -> None:
 
 
 def take() -> ProcessPoolExecutor | None:
-    """The warm worker, if one was started and not yet taken (the caller runs on it, then ``stop``)."""
+    """The warm worker, if `socek run` started one (the intake runs on it, then ``stop``)."""
     return _pool
 
 

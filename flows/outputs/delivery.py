@@ -42,7 +42,6 @@ import duckdb
 from flows.catalogue import CATALOGUE_COLUMNS
 from flows.common.synthetic import SYNTHETIC_BANNER, SYNTHETIC_COLUMN, SYNTHETIC_VALUE
 from flows.errors import SocekError
-from flows.outputs.disclosure.control import require_decided
 from flows.outputs.identity_guard import check_rows
 from flows.outputs.staging import Staged, commit, staged_path
 from flows.warehouse.database import connect, provenance
@@ -295,6 +294,9 @@ def delivery_files(con: duckdb.DuckDBPyConnection, municipality_code: str, year:
                    values: list[tuple] | None = None) -> dict[str, bytes]:
     """Every file of one municipality's delivery, as bytes, from an open warehouse connection
     (``values``: its rows of ``export.indicator_values`` when they were read already)."""
+    # imported here: the disclosure engine (SciPy) is loaded only when exporting
+    from flows.outputs.disclosure.control import require_decided
+
     require_decided(con)
     source = provenance(con)
     synthetic = bool(source.get("synthetic"))

@@ -17,7 +17,6 @@ import duckdb
 from flows.catalogue import load_catalogue
 from flows.config import municipality_title
 from flows.errors import SocekError
-from flows.outputs.disclosure.control import require_decided
 from flows.outputs.report.html import is_missing
 
 
@@ -126,6 +125,9 @@ class ExportLayer:
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
+        # imported here: the disclosure engine (SciPy) is loaded only when reporting
+        from flows.outputs.disclosure.control import require_decided
+
         require_decided(con)
         self.con = con
         self._cache: dict[str, list[dict]] = {}

@@ -1,11 +1,13 @@
-"""The warm worker (issue 17): started by `socek run` only when the inbox holds a file the last run did
-not see, used by a small intake instead of the flow's own process, and let go after the intake."""
+"""What `socek run` does around its flow to start fast (issue 17): a warm worker, started only when the
+inbox holds a file the last run did not see, used by a small intake instead of the flow's own process
+and let go before a big one; and no Prefect heartbeat thread to wait for."""
 
 from __future__ import annotations
 
 import os
 import time
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -72,3 +74,40 @@ def test_a_small_intake_runs_on_the_warm_worker_and_lets_it_go(monkeypatch):
     assert pool.closed and warm.take() is None
     run = deliveries.default_mapper(settings, units, lambda unit, options: unit.municipality_code, warm.take())
     assert run(units, None) == ["group-1"]  # no worker any more: in the flow's process, as before
+
+
+class BrokenPool(RecordingPool):
+    def submit(self, fn, *args):
+        raise BrokenProcessPool("the warm worker died")
+
+
+def test_a_dead_warm_worker_means_the_intake_reads_in_the_flows_process(monkeypatch):
+    units = [Unit("1814")]
+    units[0].size_bytes, units[0].files = 1000, ["1814/grants.csv"]
+    run = deliveries.default_mapper(load_config(), units, lambda unit, options: unit.municipality_code, BrokenPool())
+    assert run(units, None) == ["1814"]
+
+
+def test_a_big_delivery_alone_is_read_in_the_flows_process_not_the_warm_worker():
+    settings = load_config()
+    pool = RecordingPool()
+    big = Unit("1814")
+    big.size_bytes, big.files = int(settings.runner.inline_below_mb * 1e6) + 1, ["1814/grants.csv"]
+    run = deliveries.default_mapper(settings, [big], lambda unit, options: unit.municipality_code, pool)
+    assert run([big], None) == ["1814"] and pool.ran == [] and pool.closed  # let go before the big read
+
+
+def test_socek_run_runs_its_flow_without_heartbeats_unless_asked(monkeypatch):
+    """Prefect's heartbeat thread sleeps in whole seconds and the flow waits for it: ~1 s a run."""
+    from prefect.settings import get_current_settings
+
+    from flows import cli
+
+    monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", raising=False)
+    monkeypatch.delenv("PREFECT_RUNNER_HEARTBEAT_FREQUENCY", raising=False)
+    with cli._flow_settings():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    before = get_current_settings().flows.heartbeat_frequency
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")  # the operator asks for them: left to Prefect
+    with cli._flow_settings():
+        assert get_current_settings().flows.heartbeat_frequency == before is not None
