@@ -85,7 +85,11 @@ def process_streamed(work: UnitWork, item: Delivered, profile: Profile, first: l
     record.rows_read = rows
     if hashes:
         started = time.process_time()
-        _check_key(work, item, profile, np.concatenate(hashes), np.concatenate(numbers), rows, marks)
+        whole_hashes = np.concatenate(hashes)
+        hashes.clear()  # the pieces' arrays go as soon as the whole file's is made: 12 M rows are 100 MB each
+        whole_numbers = np.concatenate(numbers)
+        numbers.clear()
+        _check_key(work, item, profile, whole_hashes, whole_numbers, rows, marks)
         out.cpu_seconds["validate"] += time.process_time() - started
     out.orgnrs |= orgnrs
     first_last = (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
@@ -119,13 +123,10 @@ def _check_key(work: UnitWork, item: Delivered, profile: Profile, hashes: np.nda
     from flows.quality.validate import validate_batch
 
     record, dataset = item.record, item.dataset
-    order = np.argsort(hashes, kind="stable")
-    ordered = hashes[order]
-    repeated = np.zeros(len(ordered), dtype=bool)
-    same = ordered[1:] == ordered[:-1]
-    repeated[1:] |= same
-    repeated[:-1] |= same
-    candidates = set(numbers[order[repeated]].tolist())
+    ordered = np.sort(hashes)  # one sorted copy, no permutation: the memory of a 1 GiB file counts
+    repeated_values = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    del ordered
+    candidates = set(numbers[np.isin(hashes, repeated_values)].tolist())
     failing = pd.DataFrame(columns=["file_id", "row_number"])
     if candidates:
         mapped = _reread(work, item, profile, candidates)
