@@ -27,6 +27,7 @@ import pandas as pd
 
 from flows.catalogue import catalogue_frame
 from flows.common import faults
+from flows.common.memory import release_unused
 from flows.config import Settings
 from flows.intake import deliveries, feeds, holdback, warm
 from flows.intake.deliveries import Intake, Mapper
@@ -128,6 +129,7 @@ def intake(settings: Settings, run: RunState, mapper: Mapper | None = None) -> I
                                             warm_worker=warm.take())
     finally:
         warm.stop()  # the worker `socek run` may have warmed up: used by now, or not needed
+        release_unused()  # a big read's freed memory goes back before the later stages
     for part, seconds in result.cpu_seconds.items():
         run.timings[f"intake_{part}_cpu"] = seconds
     holdback.hold_back(result, database.register_rows(published, holdback.REGISTERS),
@@ -333,6 +335,7 @@ def outputs(settings: Settings, run: RunState, everything: bool) -> BuildOutputs
     """Write the outputs of the build (all of them after a new build, else what the published build
     lacks) beside their places; they go into place only after the publish."""
     write_record(run)  # the report names the run behind its figures: record it in the build first
+    release_unused()  # the build's freed memory goes back before Chromium starts beside this process
     built = build_outputs.stage(settings, run.build_file, run.run_id, everything)
     run.built = built
     run.warnings.extend(built.warnings)
