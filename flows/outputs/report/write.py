@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.common.memory import release_unused
 from flows.common.synthetic import SYNTHETIC_BANNER
 from flows.outputs.browser import Browser, BrowserError
 from flows.outputs.identity_guard import IdentityInOutputError, check_text
@@ -126,13 +127,23 @@ class ReportJob:
     year: int | None = None
 
 
-def _render_job(layer: ExportLayer, source: dict, job: ReportJob) -> tuple[str, int, bool]:
-    """The job's page, its year and whether it is the county report. The page carries the run id of
-    the build and, for synthetic data, the demo banner (``meta.provenance``)."""
+def _load_job(layer: ExportLayer, job: ReportJob) -> tuple[ReportData | CountyData, bool]:
+    """What the job's page shows, and whether it is the county report."""
     county = _is_region(layer, job.code)
-    data = load_county_data(layer, job.year) if county else load_data(layer, job.code, job.year)
+    return (load_county_data(layer, job.year) if county else load_data(layer, job.code, job.year)), county
+
+
+def _draw(data: ReportData | CountyData, county: bool, source: dict) -> str:
+    """The page; it carries the run id of the build and, for synthetic data, the demo banner
+    (``meta.provenance``)."""
     draw = render_county if county else render
-    return draw(data, run_id=source.get("run_id"), synthetic=bool(source.get("synthetic"))), data.year, county
+    return draw(data, run_id=source.get("run_id"), synthetic=bool(source.get("synthetic")))
+
+
+def _render_job(layer: ExportLayer, source: dict, job: ReportJob) -> tuple[str, int, bool]:
+    """The job's page, its year and whether it is the county report."""
+    data, county = _load_job(layer, job)
+    return _draw(data, county, source), data.year, county
 
 
 def render_report(published: Path, municipality_code: str, year: int | None = None) -> tuple[str, int]:
@@ -161,14 +172,28 @@ def stage_reports(published: Path, reports_root: Path, jobs: list[ReportJob], ru
     results: dict[str, StagedReport | ReportError | IdentityInOutputError | OSError] = {}
     if not jobs:
         return results
-    pages: dict[str, Path] = {}
-    printer = PagePrinter(find_chromium() if chromium == AUTO else chromium, run_id) if chromium else None
+    # Every job's data first, then the database is closed (its buffers freed) before Chromium runs.
+    loaded: dict[str, tuple[ReportData | CountyData, bool]] = {}
     con = open_read_only(Path(published))
     try:
         layer, source = ExportLayer(con), provenance(con)
         for job in jobs:
             try:
-                html, year, county = _render_job(layer, source, job)
+                loaded[job.code] = _load_job(layer, job)
+            except ReportError as exc:
+                results[job.code] = exc
+    finally:
+        con.close()
+    release_unused()
+    pages: dict[str, Path] = {}
+    printer = PagePrinter(find_chromium() if chromium == AUTO else chromium, run_id) if chromium else None
+    try:
+        for job in jobs:
+            if job.code not in loaded:
+                continue
+            try:
+                data, county = loaded[job.code]
+                html, year = _draw(data, county, source), data.year
                 html_path = report_path(reports_root, job.code, year, county)
                 check_text(str(html_path), html)
                 staged_html = staged_path(html_path, run_id)
@@ -181,7 +206,6 @@ def stage_reports(published: Path, reports_root: Path, jobs: list[ReportJob], ru
             if printer:
                 printer.submit(html_path, html)
     finally:
-        con.close()
         printed = printer.close() if printer else {}
     for code, html_path in pages.items():
         if html_path not in printed:
