@@ -97,11 +97,12 @@ def _flow_settings():
 def _warm_up_intake(settings, full_rebuild: bool) -> None:
     """Start a worker that imports Great Expectations while the flow starts, when the inbox holds a
     file the last run did not see (flows.intake.warm): a full rebuild uses its own pool."""
+    if full_rebuild or settings.runner.kind == "dask":
+        return
     from flows.intake import warm
     from flows.intake.deliveries import inbox_hashes_path
 
-    if not full_rebuild and settings.runner.kind != "dask" and warm.likely_new(settings.path("inbox"),
-                                                                               inbox_hashes_path(settings)):
+    if warm.likely_new(settings.path("inbox"), inbox_hashes_path(settings)):
         warm.start()
 
 

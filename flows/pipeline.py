@@ -335,7 +335,6 @@ def outputs(settings: Settings, run: RunState, everything: bool) -> BuildOutputs
     """Write the outputs of the build (all of them after a new build, else what the published build
     lacks) beside their places; they go into place only after the publish."""
     write_record(run)  # the report names the run behind its figures: record it in the build first
-    release_unused()  # the build's freed memory goes back before Chromium starts beside this process
     built = build_outputs.stage(settings, run.build_file, run.run_id, everything)
     run.built = built
     run.warnings.extend(built.warnings)

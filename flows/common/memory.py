@@ -2,8 +2,9 @@
 
 After a big intake (a 1 GiB delivery read in pieces) the flow's process keeps the freed memory of
 its pandas and Arrow work: glibc's heap and Arrow's memory pool hold on to it, so the process stays
-~700 MB while the reports run beside Chromium. Returning it before the next stage keeps the process
-tree within the run's memory budget; nothing is lost if the platform offers neither call.
+~700 MB while the reports run beside Chromium. Returning it after the intake, and again when the
+reports have read their data and closed the database, keeps the process tree within the run's memory
+budget; nothing is lost if the platform offers neither call.
 """
 
 from __future__ import annotations

@@ -70,6 +70,7 @@ def spans(text: str) -> list[tuple[int, int]]:
     A candidate is read as twelve digits where it can be, else as ten; one that fails the check
     is read as ten digits from the same start, and then every later start is tried: a candidate
     that fails (``123456 900101-2385`` read from its first digit) must not hide a number after it.
+    (900101-2385 is Skatteverket's official test number 19900101-2385, not a real person's.)
     """
     found: list[tuple[int, int]] = []
     position = 0

@@ -1,11 +1,11 @@
 """One headless Chromium driven over the DevTools protocol (CDP): start it once, print many pages.
 
 Starting Chromium costs about as much as printing a report, so a run prints every report PDF of
-its build from one browser (``Browser.print_pdf``) instead of starting one per page. The client is small and
-synchronous, on the ``websockets`` package: Chromium starts with ``--remote-debugging-port=0`` and
-writes the port it chose to ``DevToolsActivePort`` in its profile folder; every command is sent
-with an id and its reply awaited, and the events that arrive meanwhile are kept (the browser tests
-read them).
+its build from one browser (``Browser.start_pdf``, ``finish_pdf``) instead of starting one per
+page. The client is small and synchronous, on the ``websockets`` package: Chromium starts with
+``--remote-debugging-port=0`` and writes the port it chose to ``DevToolsActivePort`` in its profile
+folder; every command is sent with an id and its reply awaited (or collected later by that id), and
+the events that arrive meanwhile are kept (the browser tests read them).
 """
 
 from __future__ import annotations
@@ -161,18 +161,12 @@ class Browser:
         self.wait_for("Page.loadEventFired", session)
         return session
 
-    def print_pdf(self, html: str, pdf_path: Path, timeout: float) -> Path:
-        """Print a page given as its HTML to ``pdf_path`` (written beside it first, then renamed).
-
-        Every page replaces the document of the same tab, with no navigation: one renderer process
-        prints them all (a navigation per page would start a renderer per page). The page must be
-        self-contained: nothing is loaded from a base address.
-        """
-        return self.finish_pdf(self.start_pdf(html), pdf_path, timeout)
-
     def start_pdf(self, html: str) -> int:
-        """Load the page and ask for its PDF without waiting (``finish_pdf`` waits): the caller can
-        prepare the next page while Chromium prints this one. One page at a time."""
+        """Load a page given as its HTML and ask for its PDF without waiting (``finish_pdf`` waits and
+        writes it): the caller can prepare the next page while Chromium prints this one. One page at
+        a time: every page replaces the document of the same tab, with no navigation, so one renderer
+        process prints them all (a navigation per page would start a renderer per page). The page
+        must be self-contained: nothing is loaded from a base address."""
         if self._printer is None:
             self._printer = self.open_target("about:blank", new=False)
             self._frame = self.send("Page.getFrameTree", session=self._printer)["frameTree"]["frame"]["id"]
@@ -180,6 +174,8 @@ class Browser:
         return self.start("Page.printToPDF", PDF_OPTIONS, session=self._printer)
 
     def finish_pdf(self, command: int, pdf_path: Path, timeout: float) -> Path:
+        """Wait for the PDF ``start_pdf`` asked for and write it to ``pdf_path`` (beside it first,
+        then renamed)."""
         data = self.result(command, "Page.printToPDF", timeout)["data"]
         partial = pdf_path.with_name(pdf_path.name + ".partial")
         partial.write_bytes(base64.b64decode(data))

@@ -27,12 +27,12 @@ class ReportError(SocekError):
 _SCHEMA_REFERENCE = re.compile(r"\b(?:from|join)\s+\"?([a-z_][a-z0-9_]*)\"?\s*\.", re.IGNORECASE)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | tuple = ()) -> list[dict]:
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     """Rows as dicts; refuses SQL that reads any schema but ``export`` (DESIGN §6)."""
     schemas = {name.lower() for name in _SCHEMA_REFERENCE.findall(sql)}
     if schemas - {"export"}:
         raise ReportError(f"the report reads only the export layer, not {sorted(schemas - {'export'})}")
-    cursor = con.execute(sql, list(params))
+    cursor = con.execute(sql)
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
