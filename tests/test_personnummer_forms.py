@@ -173,6 +173,18 @@ def test_a_wrong_check_digit_is_not_a_personal_identity_number(number, form, wro
     assert spans(form.write(typo)) == []
 
 
+@PROPERTY
+@given(digits=st.one_of(numbers, numbers.map(lambda n: n[2:]), organisation_numbers(),
+                        organisation_numbers().map(lambda n: "16" + n),
+                        st.text(alphabet="0123456789", min_size=1, max_size=14)),
+       blanks=st.sampled_from(["", " ", "\t", "\u00a0"]))
+def test_plain_digits_are_judged_as_the_whole_text_is(digits, blanks):
+    # looks_like_personnummer takes a shortcut for plain ASCII digits (the bulk registers' identity
+    # fields): it must agree with the definition, "the whole value is the one number spans finds"
+    text = blanks + digits + blanks
+    assert looks_like_personnummer(text) == (spans(digits) == [(0, len(digits))])
+
+
 @pytest.mark.parametrize("text", [
     "2024-03-15", "2024-03-15 10.30", "2019-01-01 - 2020-12-31", "2024-01-01 – 2024-12-31",
     "12 345 678,90", "-1 234 567,00", "1234567.89", "070-123 45 67", "+46 70 123 45 67", "019-12 34 56",

@@ -60,7 +60,7 @@ def _tab_records(lines: Iterable[str]) -> Iterator[tuple[int, list[str] | None]]
 
 def _classify_peorgnr(value: str) -> tuple[Literal["org", "person", "invalid"], str]:
     """SCB `PeOrgNr`: `16` + org nr for legal persons; any other number is a natural person."""
-    digits = _WHITESPACE.sub("", value).replace("-", "")
+    digits = value if value.isascii() and value.isdigit() else _WHITESPACE.sub("", value).replace("-", "")
     if not digits.isdigit():
         return "invalid", ""
     if len(digits) == 12 and digits.startswith("16") and not looks_like_personnummer(digits[2:]):
@@ -87,10 +87,12 @@ def _scb_row(fields: list[str], index: dict[str, int], row_filter: RowFilter) ->
     if kind == "invalid":
         return Drop.MALFORMED
     jur_form = _jur_form(fields[index["JurForm"]])
+    listed = org_nr in row_filter.keep_orgnrs
+    if not listed and not row_filter.is_candidate(jur_form):
+        return Drop.FILTERED  # most rows: decided before the address is parsed
     postnummer = parse_postnummer(fields[index["PostNr"]])
     postort = text_or_none(fields[index["PostOrt"]].upper())
-    listed = org_nr in row_filter.keep_orgnrs
-    if not listed and not (row_filter.is_candidate(jur_form) and row_filter.in_county(postnummer, postort)):
+    if not listed and not row_filter.in_county(postnummer, postort):
         return Drop.FILTERED
     return (
         org_nr,
