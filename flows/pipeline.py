@@ -307,7 +307,8 @@ def disclose(settings: Settings, run: RunState) -> None:
 
     con = database.connect(run.build_file)
     try:
-        decision = control.disclose(con, run.run_id, load_hash_key(settings.path("secrets")))
+        decision = control.disclose(con, run.run_id, load_hash_key(settings.path("secrets")),
+                                    workers=settings.runner.workers)
     finally:
         con.close()
     print(f"disclosure control: {decision.parts} parts of the model hold a primary cell; the pattern of "

@@ -77,6 +77,38 @@ def test_a_part_gets_the_same_pattern_alone_together_or_remembered():
         assert again.patterns == fresh[2].patterns
 
 
+def test_parts_decided_in_two_processes_get_the_same_pattern(monkeypatch):
+    model = tables_model(GRIDS)
+    primary, protection = small(model), Protection()
+    together = memo.protect_remembering(model, primary, protection, memo.Remembered({}), KEY)
+    submitted = []
+
+    class CountingPool(memo.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            submitted.append(args[0].n)  # the part model sent to the worker: its cells
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(memo, "ProcessPoolExecutor", CountingPool)
+    split = memo.protect_remembering(model, primary, protection, memo.Remembered({}), KEY,
+                                     workers=2, split_from_cells=0)
+    assert len(submitted) == 1 and 0 < submitted[0] < model.n  # one group went to a worker process
+    assert np.array_equal(split[0], together[0]) and split[1].passed
+    assert split[2].patterns == together[2].patterns
+    # below the threshold, or with one worker, nothing is sent anywhere
+    memo.protect_remembering(model, primary, protection, memo.Remembered({}), KEY, workers=2)
+    memo.protect_remembering(model, primary, protection, memo.Remembered({}), KEY, workers=1, split_from_cells=0)
+    assert len(submitted) == 1
+
+
+def test_groups_share_the_work_and_keep_every_part_once():
+    parts = [np.arange(start, start + size) for start, size in ((0, 100), (100, 10), (110, 60), (170, 50), (220, 5))]
+    groups = memo._groups(parts, 2)
+    assert len(groups) == 2 and np.array_equal(np.sort(np.concatenate(groups)), np.arange(225))
+    assert all(np.all(np.diff(g) > 0) for g in groups)  # model order inside a group
+    assert 0 in groups[0] and 110 in groups[1]  # the two largest parts apart, the heaviest group first
+    assert [len(g) for g in memo._groups(parts, 1)] == [225] and len(memo._groups(parts[:1], 4)) == 1
+
+
 def test_a_changed_value_makes_its_part_new_and_leaves_the_others_remembered():
     model = tables_model(GRIDS)
     protection = Protection()

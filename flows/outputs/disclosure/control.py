@@ -78,24 +78,25 @@ class Decision:
         return rows.rename(columns={"primary": "primary_suppressed", "secondary": "secondary_suppressed"})
 
 
-def decide(con: duckdb.DuckDBPyConnection, key: bytes | None = None) -> Decision:
+def decide(con: duckdb.DuckDBPyConnection, key: bytes | None = None, workers: int = 1) -> Decision:
     """Model, suppress and audit the build behind ``con`` (raises :class:`DisclosureError`).
 
     With the run's secret ``key``, the parts of the model an earlier build decided with the same
-    fingerprint keep that pattern (:mod:`flows.outputs.disclosure.memo`); the audit is always whole."""
+    fingerprint keep that pattern (:mod:`flows.outputs.disclosure.memo`); the audit is always whole.
+    Many parts to decide are decided in up to ``workers`` processes at once."""
     started = time.perf_counter()
     rules = read_rules(con)
     published = build_published(con, rules)
     status, result, memo, plan = protect_remembering(published.model, published.primary, rules.protection,
-                                                     Remembered.read(con), key)
+                                                     Remembered.read(con), key, workers=workers)
     return Decision(published, status, result, rules, time.perf_counter() - started, memo, plan.parts,
                     plan.remembered)
 
 
-def disclose(con: duckdb.DuckDBPyConnection, run_id: str, key: bytes | None = None) -> Decision:
+def disclose(con: duckdb.DuckDBPyConnection, run_id: str, key: bytes | None = None, workers: int = 1) -> Decision:
     """The disclosure step of a build: decide, write the pattern, its audit and the memo of its parts,
     and rebuild what is materialised from the pattern (``indicators.indicator_values``)."""
-    decision = decide(con, key)
+    decision = decide(con, key, workers)
     write_decision(con, decision, run_id)
     decision.memo.write(con)
     sql_runner.refresh(con, STATUS_TABLES)
