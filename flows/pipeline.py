@@ -126,9 +126,10 @@ def intake(settings: Settings, run: RunState, mapper: Mapper | None = None) -> I
         result = deliveries.read_deliveries(settings, known, load_hash_key(settings.path("secrets")), process_unit,
                                             mapper=mapper,
                                             feeds=feeds.feed_deliveries(settings, run.warnings.append),
-                                            warm_worker=warm.take())
+                                            warm_worker=warm.take(), warm_workers=warm.size())
     finally:
         warm.stop()  # the worker `socek run` may have warmed up: used by now, or not needed
+    if result.files_new:
         release_unused()  # a big read's freed memory goes back before the later stages
     for part, seconds in result.cpu_seconds.items():
         run.timings[f"intake_{part}_cpu"] = seconds

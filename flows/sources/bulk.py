@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.common.hashing import sha256_file
+from flows.common.hashing import RememberedHashes, sha256_file
 from flows.common.synthetic import manifest_says_synthetic
 from flows.config import Settings
 from flows.errors import SourceError
@@ -62,18 +62,21 @@ def _parse_bulk_folder(folder: Path, settings: Settings, keep_orgnrs: set[str]) 
                   county_postorter=bulk.county_postorter, max_member_bytes=bulk.max_member_bytes,
                   max_compression_ratio=bulk.max_compression_ratio)
     tables, to_parse = {}, []
+    # the zips' hashes remembered by file identity: an unchanged snapshot or landing is not read again
+    hashes = RememberedHashes(_cache_dir(settings) / "bulk-hashes.json")
     for name, parse, table in (("bolagsverket_bulkfil.zip", bolagsverket.parse_bolagsverket_zip, "bolagsverket_register"),
                                ("scb_bulkfil.zip", scb_bulk.parse_scb_zip, "scb_register")):
         path = folder / name
         if not path.is_file():
             raise SourceError(f"{path}: bulk file missing")
-        sha = sha256_file(path)
+        sha = hashes.sha256(path)
         cached = _bulk_cache_path(settings, sha, table, common)
         if cached.is_file():  # the same zip with the same selection: parsed on an earlier night
             tables[table] = pd.read_parquet(cached).assign(_source_file=str(path), _sha256=sha)
             log.info("%s: unchanged since it was parsed (%s); %d rows kept", name, cached.name, len(tables[table]))
             continue
         to_parse.append((name, parse, table, path, sha, cached))
+    hashes.save()
     parsed_all = _parse_side_by_side([(parse, path) for _, parse, _, path, _, _ in to_parse], common, settings)
     for (name, _, table, path, sha, cached), parsed in zip(to_parse, parsed_all):
         tables[table] = parsed.frame.assign(_source_file=str(path), _sha256=sha)
@@ -137,7 +140,11 @@ def _bulk_cache_path(settings: Settings, sha: str, table: str, common: dict) -> 
     selection = json.dumps({k: sorted(v) if isinstance(v, (set, frozenset, list)) else v
                             for k, v in sorted(common.items())}, sort_keys=True)
     key = hashlib.sha256(f"{sha}\0{table}\0{selection}".encode()).hexdigest()[:24]
-    return settings.path("warehouse").parent / "cache" / f"{table}-{key}.parquet"
+    return _cache_dir(settings) / f"{table}-{key}.parquet"
+
+
+def _cache_dir(settings: Settings) -> Path:
+    return settings.path("warehouse").parent / "cache"
 
 
 def _write_bulk_cache(path: Path, frame: pd.DataFrame) -> None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from math import prod
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from flows.config import ScbSettings, Settings
@@ -237,10 +238,13 @@ def decode_jsonstat2(payload: dict) -> pd.DataFrame:
         values = _cell_values(payload["value"], prod(sizes))
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise JsonStatError(f"not a usable json-stat2 dataset: missing or malformed {exc!r}") from None
-    frame = pd.MultiIndex.from_product([codes for codes, _ in categories], names=ids).to_frame(index=False)
-    frame = frame.astype("str")
-    for dim_id, (_, labels) in zip(ids, categories):
-        frame[f"{dim_id}_label"] = frame[dim_id].map(labels).astype("str")
+    # Cells in row-major order (the last dimension varies fastest), as json-stat lays out ``value``.
+    columns: dict[str, np.ndarray] = {}
+    for position, (dim_id, (codes, labels)) in enumerate(zip(ids, categories)):
+        inner, outer = prod(sizes[position + 1:]), prod(sizes[:position])
+        columns[dim_id] = np.tile(np.repeat(np.array(codes, dtype=object), inner), outer)
+        columns[f"{dim_id}_label"] = np.tile(np.repeat(np.array([labels[c] for c in codes], dtype=object), inner), outer)
+    frame = pd.DataFrame({name: columns[name] for name in [*ids, *(f"{d}_label" for d in ids)]}).astype("str")
     frame["value"] = pd.array([None if v is None else float(v) for v in values], dtype="Float64")
     return frame
 
@@ -268,7 +272,9 @@ def reassemble(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
         dim: {code: pos for pos, code in enumerate(dict.fromkeys(c for f in frames for c in pd.unique(f[dim])))}
         for dim in dims
     }
-    ordered = combined.sort_values(by=dims, key=lambda column: column.map(order[column.name]))
+    # each code's rank as the sort key (categories in that order: their codes are the ranks)
+    ordered = combined.sort_values(by=dims, key=lambda column: pd.Series(
+        pd.Categorical(column, categories=list(order[column.name])).codes, index=column.index))
     return ordered.reset_index(drop=True)
 
 
