@@ -96,10 +96,15 @@ def _flow_settings():
 
 def _warm_up_intake(settings, full_rebuild: bool) -> None:
     """Start a worker that imports Great Expectations while the flow starts, when the inbox holds a
-    file the last run did not see (flows.intake.warm): a full rebuild uses its own pool."""
-    if full_rebuild or settings.runner.kind == "dask":
+    file the last run did not see (flows.intake.warm); a full rebuild reads every file, so it starts
+    all of its ``[runner] workers`` that way, and they are its pool."""
+    if settings.runner.kind == "dask":
         return
     from flows.intake import warm
+
+    if full_rebuild:
+        warm.start(settings.runner.workers)
+        return
     from flows.intake.deliveries import inbox_hashes_path
 
     if warm.likely_new(settings.path("inbox"), inbox_hashes_path(settings)):

@@ -97,6 +97,42 @@ def test_a_big_delivery_alone_is_read_in_the_flows_process_not_the_warm_worker()
     assert run([big], None) == ["1814"] and pool.ran == [] and pool.closed  # let go before the big read
 
 
+def _big_units(settings, count: int) -> list[Unit]:
+    units = [Unit(code) for code in ("1814", "1880", "1881")[:count]]
+    for unit in units:
+        unit.size_bytes, unit.files = int(settings.runner.inline_below_mb * 1e6), [f"{unit.municipality_code}/ledger.csv"]
+    return units
+
+
+def municipality_of(unit, options):  # module level: a fresh worker process can import it
+    return unit.municipality_code
+
+
+def test_a_full_rebuilds_warm_workers_are_its_pool(monkeypatch):
+    from flows import cli
+
+    settings = load_config()
+    started = []
+    monkeypatch.setattr(warm, "start", lambda workers=1: started.append(workers))
+    cli._warm_up_intake(settings, full_rebuild=True)
+    assert started == [settings.runner.workers] == [2]  # every worker of the pool, warmed
+    units = _big_units(settings, 3)
+    pool = RecordingPool()
+    run = deliveries.default_mapper(settings, units, municipality_of, pool, warm_workers=2)
+    assert sorted(run(units, None)) == ["group-1", "group-2"]  # packed per worker, on the warm ones
+    assert len(pool.ran) == 2 and not pool.closed  # the intake's `warm.stop()` lets them go
+    one = RecordingPool()  # one warm worker (a night's) is let go before a big intake, as before
+    deliveries.default_mapper(settings, units, municipality_of, one, warm_workers=1)
+    assert one.closed and one.ran == []
+
+
+def test_dead_warm_workers_are_replaced_by_fresh_ones():
+    settings = load_config()
+    units = _big_units(settings, 2)
+    run = deliveries.default_mapper(settings, units, municipality_of, BrokenPool(), warm_workers=2)
+    assert sorted(run(units, None)) == ["group-1", "group-2"]
+
+
 def test_socek_run_runs_its_flow_without_heartbeats_unless_asked(monkeypatch):
     """Prefect's heartbeat thread sleeps in whole seconds and the flow waits for it: ~1 s a run."""
     from prefect.settings import get_current_settings

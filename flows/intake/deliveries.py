@@ -25,6 +25,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing import get_context
@@ -326,15 +327,17 @@ def run_inline(units: list[Unit], options: UnitOptions, process_unit: UnitWork) 
     return [process_unit(unit, options) for unit in units]
 
 
-def process_pool_mapper(workers: int, process_unit: UnitWork) -> Mapper:
-    """Run units in ``workers`` fresh worker processes, largest first (results in unit order)."""
+def process_pool_mapper(workers: int, process_unit: UnitWork, pool: ProcessPoolExecutor | None = None) -> Mapper:
+    """Run units in ``workers`` fresh worker processes, largest first (results in unit order); or in
+    ``pool``, warm workers someone else started and stops."""
 
     def run(units: list[Unit], options: UnitOptions) -> list[UnitResult]:
         order = sorted(range(len(units)), key=lambda i: -units[i].size_bytes)
         results: list[UnitResult | None] = [None] * len(units)
         # spawn, not fork: the flow process runs Prefect's threads and event loop.
-        with ProcessPoolExecutor(max_workers=min(workers, len(units)), mp_context=get_context("spawn")) as pool:
-            futures = {i: pool.submit(process_unit, units[i], options) for i in order}
+        with (nullcontext(pool) if pool is not None else
+              ProcessPoolExecutor(max_workers=min(workers, len(units)), mp_context=get_context("spawn"))) as running:
+            futures = {i: running.submit(process_unit, units[i], options) for i in order}
             for i, future in futures.items():
                 results[i] = future.result()
         return results  # type: ignore[return-value]
@@ -343,7 +346,7 @@ def process_pool_mapper(workers: int, process_unit: UnitWork) -> Mapper:
 
 
 def default_mapper(settings: Settings, units: list[Unit], process_unit: UnitWork,
-                   warm_worker: ProcessPoolExecutor | None = None) -> Mapper:
+                   warm_worker: ProcessPoolExecutor | None = None, warm_workers: int = 1) -> Mapper:
     """In-process for small runs (a nightly's few files), worker processes for big ones.
 
     On one machine the municipalities are packed into one unit per worker first: Great
@@ -352,16 +355,29 @@ def default_mapper(settings: Settings, units: list[Unit], process_unit: UnitWork
     municipality, the grain a cluster spreads). A small run goes to ``warm_worker`` when `socek run`
     started one (``flows.intake.warm``): it has imported Great Expectations while the flow started.
     A big intake lets the warm worker go before it starts (its ~300 MB belong to the big read, which
-    runs in the flow's process or the pool as before).
+    runs in the flow's process or the pool as before), unless ``warm_workers`` are as many as the
+    pool's (a full rebuild's): then they are the pool.
     """
     runner = settings.runner
     size_mb = sum(u.size_bytes for u in units) / 1e6
     files = sum(len(u.files) for u in units)
     small = size_mb < runner.inline_below_mb and files < 200
+    pooled = runner.workers > 1 and len(units) > 1 and not small
+    if warm_worker is not None and pooled and warm_workers >= runner.workers:
+        warm_pool = process_pool_mapper(runner.workers, process_unit, pool=warm_worker)
+        fresh_pool = process_pool_mapper(runner.workers, process_unit)
+
+        def on_warm_workers(units: list[Unit], options: UnitOptions) -> list[UnitResult]:
+            packed = pack(units, runner.workers)
+            try:
+                return warm_pool(packed, options)
+            except BrokenProcessPool:  # a warm worker died: fresh ones read it all again (same partitions)
+                return fresh_pool(packed, options)
+        return on_warm_workers
     if warm_worker is not None and not small:
         warm_worker.shutdown(wait=True, cancel_futures=True)  # its memory is the big intake's now
         warm_worker = None
-    if runner.workers <= 1 or len(units) <= 1 or small:
+    if not pooled:
         def inline(units: list[Unit], options: UnitOptions) -> list[UnitResult]:
             if not units:
                 return []
@@ -399,7 +415,7 @@ def pack(units: list[Unit], bins: int) -> list[Unit]:
 
 def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | None, process_unit: UnitWork,
                     mapper: Mapper | None = None, feeds: Sequence[FeedDelivery] = (),
-                    warm_worker: ProcessPoolExecutor | None = None) -> Intake:
+                    warm_worker: ProcessPoolExecutor | None = None, warm_workers: int = 1) -> Intake:
     """Plan the new deliveries (inbox and landed ``feeds``), then read and validate them unit by unit
     (``process_unit``, in parallel; or as ``mapper`` runs them).
 
@@ -418,7 +434,7 @@ def read_deliveries(settings: Settings, known: pd.DataFrame, hash_key: bytes | N
                           last_year=settings.thresholds.last_year, partitions_dir=str(root),
                           chunk_rows=settings.runner.chunk_rows, allow_synthetic=settings.is_demo,
                           profile_dirs=tuple(str(d) for d in settings.profile_dirs), limits=read_limits(settings))
-    run = mapper or default_mapper(settings, result.units, process_unit, warm_worker)
+    run = mapper or default_mapper(settings, result.units, process_unit, warm_worker, warm_workers)
     merge(result, run(result.units, options))
     return result
 

@@ -1,4 +1,4 @@
-"""A worker process that warms up while a run starts.
+"""Worker processes that warm up while a run starts.
 
 A night that brings a few new files reads and validates them in one small batch, and most of that
 time is not the files: it is importing Great Expectations and building its context and suites (~3 s
@@ -6,8 +6,10 @@ of CPU). ``socek run`` therefore starts one worker process before the flow when 
 file the last run did not see (:func:`likely_new`); it imports the readers and Great Expectations on
 the other core while the flow starts, collects the external sources and plans the intake, and the
 intake then hands its small batch to it instead of reading it in the flow's process
-(``deliveries.default_mapper``). A run with nothing new starts no worker. The intake stops the
-worker when it is done, used or not; big intakes use their own pool of workers as before.
+(``deliveries.default_mapper``). A run with nothing new starts no worker. A full rebuild reads every
+file, so ``socek run --full-rebuild`` starts all ``[runner] workers`` this way and they are its
+intake's pool; other big intakes let the one warm worker go and use their own pool. The intake stops
+the workers when it is done, used or not.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from flows.common.hashing import RememberedHashes
 from flows.intake.discovery import could_be_delivery
 
 _pool: ProcessPoolExecutor | None = None
+_workers = 0
 
 
 def warm_up() -> None:
@@ -40,23 +43,30 @@ def likely_new(inbox: Path, memory: Path) -> bool:
                for path in inbox.rglob("*"))
 
 
-def start() -> None:
-    """Start the worker and its warm-up (``socek run``, before the flow; spawn, not fork: the flow
-    process will run Prefect's threads)."""
-    global _pool
+def start(workers: int = 1) -> None:
+    """Start ``workers`` worker processes, each warming up as it starts (``socek run``, before the
+    flow; spawn, not fork: the flow process will run Prefect's threads)."""
+    global _pool, _workers
     if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
-        _pool.submit(warm_up)
+        _pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=warm_up)
+        _workers = workers
+        for _ in range(workers):  # the pool starts a process per task waiting: all of them now
+            _pool.submit(int)
 
 
 def take() -> ProcessPoolExecutor | None:
-    """The warm worker, if `socek run` started one (the intake runs on it, then ``stop``)."""
+    """The warm worker(s), if `socek run` started them (the intake runs on them, then ``stop``)."""
     return _pool
+
+
+def size() -> int:
+    """How many warm worker processes ``take`` gives (0: none)."""
+    return _workers if _pool is not None else 0
 
 
 def stop() -> None:
     """Let the worker go (without waiting for it: an unused one exits once its warm-up is done)."""
-    global _pool
+    global _pool, _workers
     if _pool is not None:
         _pool.shutdown(wait=False, cancel_futures=True)
-        _pool = None
+        _pool, _workers = None, 0
