@@ -100,7 +100,8 @@ def test_a_big_delivery_alone_is_read_in_the_flows_process_not_the_warm_worker()
 def _big_units(settings, count: int) -> list[Unit]:
     units = [Unit(code) for code in ("1814", "1880", "1881")[:count]]
     for unit in units:
-        unit.size_bytes, unit.files = int(settings.runner.inline_below_mb * 1e6), [f"{unit.municipality_code}/ledger.csv"]
+        unit.size_bytes = int(settings.runner.inline_below_mb * 1e6)
+        unit.files = [f"{unit.municipality_code}/ledger.csv"]
     return units
 
 

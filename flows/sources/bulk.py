@@ -64,8 +64,9 @@ def _parse_bulk_folder(folder: Path, settings: Settings, keep_orgnrs: set[str]) 
     tables, to_parse = {}, []
     # the zips' hashes remembered by file identity: an unchanged snapshot or landing is not read again
     hashes = RememberedHashes(_cache_dir(settings) / "bulk-hashes.json")
-    for name, parse, table in (("bolagsverket_bulkfil.zip", bolagsverket.parse_bolagsverket_zip, "bolagsverket_register"),
-                               ("scb_bulkfil.zip", scb_bulk.parse_scb_zip, "scb_register")):
+    for name, parse, table in (
+            ("bolagsverket_bulkfil.zip", bolagsverket.parse_bolagsverket_zip, "bolagsverket_register"),
+            ("scb_bulkfil.zip", scb_bulk.parse_scb_zip, "scb_register")):
         path = folder / name
         if not path.is_file():
             raise SourceError(f"{path}: bulk file missing")

@@ -242,8 +242,8 @@ def decode_jsonstat2(payload: dict) -> pd.DataFrame:
     columns: dict[str, np.ndarray] = {}
     for position, (dim_id, (codes, labels)) in enumerate(zip(ids, categories)):
         inner, outer = prod(sizes[position + 1:]), prod(sizes[:position])
-        columns[dim_id] = np.tile(np.repeat(np.array(codes, dtype=object), inner), outer)
-        columns[f"{dim_id}_label"] = np.tile(np.repeat(np.array([labels[c] for c in codes], dtype=object), inner), outer)
+        for name, texts in ((dim_id, codes), (f"{dim_id}_label", [labels[c] for c in codes])):
+            columns[name] = np.tile(np.repeat(np.array(texts, dtype=object), inner), outer)
     frame = pd.DataFrame({name: columns[name] for name in [*ids, *(f"{d}_label" for d in ids)]}).astype("str")
     frame["value"] = pd.array([None if v is None else float(v) for v in values], dtype="Float64")
     return frame

@@ -9,8 +9,9 @@ order), its relations, its primary cells, the protection rules, and the code tha
 
 A build therefore fingerprints every part that holds a primary cell, takes the pattern of each part the
 previous build decided with the same fingerprint (``meta.disclosure_memo``, carried over in the build
-file), and decides only the other parts, together (or in groups, one per worker process, when many). A night that adds one month decides the parts of that
-year again, not ten years of them. Parts without a primary cell need nothing: nothing there is hidden.
+file), and decides only the other parts, together (in groups, one per worker process, when they are
+many). A night that adds one month decides the parts of that year again, not ten years of them. Parts
+without a primary cell need nothing: nothing there is hidden.
 What is remembered is the choice, never the proof: the whole pattern is audited afresh every build.
 
 The fingerprint covers true values of suppressed cells, so it is a keyed hash (HMAC with the run's
