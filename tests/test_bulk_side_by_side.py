@@ -7,6 +7,7 @@ import logging
 
 import pandas as pd
 
+from flows.common import processes
 from flows.config import load_config
 from flows.demo.bulk import write_bulk_snapshots
 from flows.sources import bulk
@@ -29,12 +30,12 @@ def test_big_zips_are_parsed_side_by_side_with_the_same_rows_and_log(tmp_path, m
 
     submitted = []
 
-    class CountingPool(bulk.ProcessPoolExecutor):
+    class CountingPool(processes.ProcessPoolExecutor):
         def submit(self, fn, /, *args, **kwargs):
             submitted.append(args[1].name)
             return super().submit(fn, *args, **kwargs)
 
-    monkeypatch.setattr(bulk, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(processes, "ProcessPoolExecutor", CountingPool)
     with caplog.at_level(logging.INFO, logger="flows"):
         side_by_side = bulk._parse_bulk_folder(folder, _settings(tmp_path, 0), keep)
 

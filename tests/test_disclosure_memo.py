@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from flows.common import processes
 from flows.outputs.disclosure import control, memo
 from flows.outputs.disclosure.engine import (
     DisclosureModelError,
@@ -83,12 +84,12 @@ def test_parts_decided_in_two_processes_get_the_same_pattern(monkeypatch):
     together = memo.protect_remembering(model, primary, protection, memo.Remembered({}), KEY)
     submitted = []
 
-    class CountingPool(memo.ProcessPoolExecutor):
+    class CountingPool(processes.ProcessPoolExecutor):
         def submit(self, fn, /, *args, **kwargs):
             submitted.append(args[0].n)  # the part model sent to the worker: its cells
             return super().submit(fn, *args, **kwargs)
 
-    monkeypatch.setattr(memo, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(processes, "ProcessPoolExecutor", CountingPool)
     split = memo.protect_remembering(model, primary, protection, memo.Remembered({}), KEY,
                                      workers=2, split_from_cells=0)
     assert len(submitted) == 1 and 0 < submitted[0] < model.n  # one group went to a worker process

@@ -28,7 +28,6 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
-from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +35,7 @@ import pandas as pd
 from flows.common.encoding import bom
 from flows.common.hashing import RememberedHashes
 from flows.common.personnummer import redact
+from flows.common.processes import spawn_pool
 from flows.config import Settings
 from flows.datasets import DATASETS, Dataset
 from flows.intake.feeds import FeedDelivery
@@ -334,9 +334,7 @@ def process_pool_mapper(workers: int, process_unit: UnitWork, pool: ProcessPoolE
     def run(units: list[Unit], options: UnitOptions) -> list[UnitResult]:
         order = sorted(range(len(units)), key=lambda i: -units[i].size_bytes)
         results: list[UnitResult | None] = [None] * len(units)
-        # spawn, not fork: the flow process runs Prefect's threads and event loop.
-        with (nullcontext(pool) if pool is not None else
-              ProcessPoolExecutor(max_workers=min(workers, len(units)), mp_context=get_context("spawn"))) as running:
+        with nullcontext(pool) if pool is not None else spawn_pool(min(workers, len(units))) as running:
             futures = {i: running.submit(process_unit, units[i], options) for i in order}
             for i, future in futures.items():
                 results[i] = future.result()

@@ -15,10 +15,10 @@ the workers when it is done, used or not.
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 from flows.common.hashing import RememberedHashes
+from flows.common.processes import spawn_pool
 from flows.intake.discovery import could_be_delivery
 
 _pool: ProcessPoolExecutor | None = None
@@ -45,13 +45,10 @@ def likely_new(inbox: Path, memory: Path) -> bool:
 
 def start(workers: int = 1) -> None:
     """Start ``workers`` worker processes, each warming up as it starts (``socek run``, before the
-    flow; spawn, not fork: the flow process will run Prefect's threads)."""
+    flow)."""
     global _pool, _workers
     if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=warm_up)
-        _workers = workers
-        for _ in range(workers):  # the pool starts a process per task waiting: all of them now
-            _pool.submit(int)
+        _pool, _workers = spawn_pool(workers, initializer=warm_up), workers
 
 
 def take() -> ProcessPoolExecutor | None:

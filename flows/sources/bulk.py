@@ -15,15 +15,13 @@ import logging
 import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from datetime import date, datetime
-from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
 
 from flows.common.hashing import RememberedHashes, sha256_file
+from flows.common.processes import side_by_side
 from flows.common.synthetic import manifest_says_synthetic
 from flows.config import Settings
 from flows.errors import SourceError
@@ -95,28 +93,18 @@ def _parse_side_by_side(jobs: list[tuple[Callable[..., BulkParseResult], Path]],
     parsed here one after the other: starting a process would cost more than it saves."""
     runner = settings.runner
     size_mb = sum(path.stat().st_size for _, path in jobs) / 1e6
-    if len(jobs) < 2 or runner.workers < 2 or size_mb < runner.inline_below_mb:
-        return [parse(path, **common) for parse, path in jobs]
-    # spawn, not fork: the flow process runs Prefect's threads and event loop.
-    with ProcessPoolExecutor(max_workers=min(runner.workers, len(jobs)) - 1,
-                             mp_context=get_context("spawn")) as pool:
-        others = [pool.submit(_parse_logged, parse, path, common) for parse, path in jobs[1:]]
-        first_parse, first_path = jobs[0]
-        results = [first_parse(first_path, **common)]
-        for (parse, path), future in zip(jobs[1:], others):
-            try:
-                parsed, messages = future.result()
-            except BrokenProcessPool:  # the worker died (out of memory?): parse here instead
-                parsed, messages = parse(path, **common), []
-            for name, level, message in messages:  # the worker's log lines, into this run's log
-                logging.getLogger(name).log(level, "%s", message)
-            results.append(parsed)
-        return results
+    processes = runner.workers if size_mb >= runner.inline_below_mb else 1
+    results = []
+    for parsed, messages in side_by_side([(_parse_logged, (parse, path, common)) for parse, path in jobs], processes):
+        for name, level, message in messages:  # a worker's log lines, into this run's log
+            logging.getLogger(name).log(level, "%s", message)
+        results.append(parsed)
+    return results
 
 
 def _parse_logged(parse: Callable[..., BulkParseResult], path: Path,
                   common: dict) -> tuple[BulkParseResult, list[tuple[str, int, str]]]:
-    """One parse in a worker process, with the log lines it wrote (a spawned process has no log of
+    """One parse with the log lines it wrote, for the caller to write (a spawned worker has no log of
     its own). The parse's messages name files, lines and counts, never a row's content."""
     messages: list[tuple[str, int, str]] = []
 
@@ -125,13 +113,14 @@ def _parse_logged(parse: Callable[..., BulkParseResult], path: Path,
             messages.append((record.name, record.levelno, record.getMessage()))
 
     logger, keep = logging.getLogger("flows"), Keep()
+    level, logger.propagate = logger.level, False  # written once, by the caller
     logger.setLevel(logging.INFO)
     logger.addHandler(keep)
-    logger.propagate = False  # written once, by the flow's process
     try:
         return parse(path, **common), messages
     finally:
         logger.removeHandler(keep)
+        logger.setLevel(level)
         logger.propagate = True
 
 

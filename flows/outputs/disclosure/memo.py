@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
@@ -34,6 +32,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from flows.common.processes import side_by_side
 from flows.outputs.disclosure.audit import AuditResult, Protection, audit_with
 from flows.outputs.disclosure.intervals import IntervalSolver
 from flows.outputs.disclosure.model import FREE, PRIMARY, Model
@@ -198,11 +197,7 @@ def _groups(parts_: list[np.ndarray], count: int) -> list[np.ndarray]:
 
 def _protect_groups(model: Model, primary: np.ndarray, protection: Protection,
                     groups: list[np.ndarray]) -> list[np.ndarray]:
-    """Each group's statuses: the first group's decided here, the others' in spawned worker processes
-    at the same time (spawn, not fork: the flow process runs Prefect's threads)."""
-    if len(groups) <= 1:
-        return [protect(model.part(cells), primary[cells], protection) for cells in groups]
-    with ProcessPoolExecutor(max_workers=len(groups) - 1, mp_context=get_context("spawn")) as pool:
-        others = [pool.submit(protect, model.part(cells), primary[cells], protection) for cells in groups[1:]]
-        first = protect(model.part(groups[0]), primary[groups[0]], protection)
-        return [first, *(future.result() for future in others)]
+    """Each group's statuses: the first group's decided here, the others' in worker processes at the
+    same time."""
+    return side_by_side([(protect, (model.part(cells), primary[cells], protection)) for cells in groups],
+                        len(groups))
